@@ -1,0 +1,270 @@
+"""Configuration: what the app runs with, and where each value came from.
+
+Precedence, highest first: the process environment, a ``.env`` file (the working directory's,
+then the one in the user config folder), the saved settings, the defaults. Every value carries
+its source so the settings dialog can say "set by the environment" and lock the field.
+
+``IMAGE_GENERATION_MODE`` is exactly ``mock`` or ``live``. Anything else is a configuration
+error, never read as live: live costs money.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from app.core.paths import AppPaths, default_output_dir, user_config_dir
+from app.core.settings_store import SettingsStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://generativelanguage.googleapis.com/v1beta"
+DEFAULT_MODEL = "gemini-2.5-flash-image"
+
+
+class Mode(StrEnum):
+    MOCK = "mock"
+    LIVE = "live"
+
+
+class Source(StrEnum):
+    ENVIRONMENT = "environment"
+    DOTENV = ".env file"
+    SETTINGS = "saved settings"
+    DEFAULT = "default"
+
+    @property
+    def locks_setting(self) -> bool:
+        """Values from the environment or a .env file win over anything saved in the app."""
+        return self in (Source.ENVIRONMENT, Source.DOTENV)
+
+
+class ConfigError(ValueError):
+    """A value the app cannot run with. The message names the variable and what is allowed."""
+
+
+def parse_mode(raw: str, name: str = "IMAGE_GENERATION_MODE") -> Mode:
+    # Exact match on purpose: "Live", "LIVE " or "mocked" are typos, and guessing wrong costs money.
+    for mode in Mode:
+        if raw == mode.value:
+            return mode
+    raise ConfigError(f"{name} must be exactly 'mock' or 'live', not {raw!r}.")
+
+
+def _parse_positive_int(raw: str, name: str, upper: int) -> int:
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number from 1 to {upper}, not {raw!r}.") from None
+    if not 1 <= number <= upper:
+        raise ConfigError(f"{name} must be a whole number from 1 to {upper}, not {raw!r}.")
+    return number
+
+
+def _parse_bool(raw: str | bool, name: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _parse_text(raw: str, name: str) -> str:
+    text = str(raw).strip()
+    if not text:
+        raise ConfigError(f"{name} must not be empty.")
+    return text
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    env: str | None
+    default: Callable[[], Any]
+    parse: Callable[[Any, str], Any]
+    saved: bool = True  # False: never written to the settings file (the key, the data folder)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("mode", "IMAGE_GENERATION_MODE", lambda: Mode.MOCK, parse_mode),
+    Field("api_url", "NANO_BANANA_API_URL", lambda: DEFAULT_API_URL,
+          lambda raw, name: _parse_text(raw, name).rstrip("/")),
+    Field("model", "NANO_BANANA_MODEL", lambda: DEFAULT_MODEL, _parse_text),
+    Field("api_key", "NANO_BANANA_API_KEY", lambda: None, _parse_text, saved=False),
+    Field("data_dir", "PRODUCTSNAP_DATA_DIR", lambda: None, _parse_text, saved=False),
+    Field("parallel", "PRODUCTSNAP_PARALLEL", lambda: 4,
+          lambda raw, name: _parse_positive_int(raw, name, 32)),
+    Field("rpm", "PRODUCTSNAP_RPM", lambda: 60,
+          lambda raw, name: _parse_positive_int(raw, name, 10_000)),
+    Field("output_dir", "PRODUCTSNAP_OUTPUT_DIR", default_output_dir,
+          lambda raw, name: Path(_parse_text(str(raw), name)).expanduser()),
+    Field("filename_pattern", None, lambda: "{name}_{style}", _parse_text),
+    Field("default_style", None, lambda: "studio_white", _parse_text),
+    Field("start_on_drop", None, lambda: True, _parse_bool),
+    Field("notifications", None, lambda: True, _parse_bool),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+    source: Source
+    origin: str | None = None  # which .env file, for the "set by" explanation
+
+
+@dataclass(frozen=True)
+class Config:
+    values: Mapping[str, Value]
+    paths: AppPaths
+    settings: SettingsStore = field(repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name].value
+        except KeyError:
+            raise AttributeError(name) from None
+
+    # Typed accessors for the values the engine reads most.
+    @property
+    def mode(self) -> Mode:
+        return self.values["mode"].value
+
+    def source(self, name: str) -> Source:
+        return self.values[name].source
+
+    def locked_reason(self, name: str) -> str | None:
+        """Why a value cannot be changed in the app, or None when it can."""
+        value = self.values[name]
+        env = FIELDS_BY_NAME[name].env
+        if value.source is Source.ENVIRONMENT:
+            return f"Set by the environment variable {env}."
+        if value.source is Source.DOTENV:
+            return f"Set by {env} in {value.origin}."
+        return None
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines, comments and an ``export`` prefix are allowed."""
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        return values
+    except OSError as exc:
+        log.warning("Could not read %s: %s", path, exc)
+        return values
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, raw = line.partition("=")
+        key = key.removeprefix("export ").strip()
+        raw = raw.strip()
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+            raw = raw[1:-1]
+        else:
+            raw = raw.split(" #", 1)[0].rstrip()
+        values[key] = raw
+    return values
+
+
+def _dotenv_layers(cwd: Path) -> list[tuple[str, dict[str, str]]]:
+    layers = []
+    for path in (cwd / ".env", user_config_dir() / ".env"):
+        values = read_dotenv(path)
+        if values:
+            layers.append((str(path), values))
+    return layers
+
+
+def load_config(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Config:
+    """Read every source and build the configuration; raises ConfigError on a bad value."""
+    env = os.environ if env is None else env
+    layers = _dotenv_layers(cwd or Path.cwd())
+
+    def from_outside(f: Field) -> tuple[str, Source, str | None] | None:
+        if f.env is None:
+            return None
+        if f.env in env:
+            return env[f.env], Source.ENVIRONMENT, None
+        for origin, values in layers:
+            if f.env in values:
+                return values[f.env], Source.DOTENV, origin
+        return None
+
+    outside = {f.name: from_outside(f) for f in FIELDS}
+    data_dir = outside["data_dir"][0] if outside["data_dir"] else None
+    paths = AppPaths.resolve(data_dir or None)
+    settings = SettingsStore(paths.settings_file)
+    saved = settings.load()
+
+    values: dict[str, Value] = {}
+    for f in FIELDS:
+        found = outside[f.name]
+        if found is not None:
+            raw, source, origin = found
+            values[f.name] = Value(f.parse(raw, f.env), source, origin)
+        elif f.saved and f.name in saved:
+            try:
+                values[f.name] = Value(f.parse(saved[f.name], f.name), Source.SETTINGS)
+            except ConfigError as exc:
+                # A damaged settings file must not stop the app: fall back and say so.
+                log.warning("Ignoring saved setting %s: %s", f.name, exc)
+                values[f.name] = Value(f.default(), Source.DEFAULT)
+        else:
+            values[f.name] = Value(f.default(), Source.DEFAULT)
+    if outside["output_dir"] is None and "output_dir" not in saved:
+        values["output_dir"] = Value(paths.default_output, Source.DEFAULT)
+    return Config(values=values, paths=paths, settings=settings)
+
+
+def save_settings(config: Config, changes: Mapping[str, Any], changed_by: str) -> Config:
+    """Validate and save changed settings, log a mode switch, and return the new configuration.
+
+    Values locked by the environment or a .env file are refused: saving them would do nothing.
+    """
+    parsed: dict[str, Any] = {}
+    for name, raw in changes.items():
+        f = FIELDS_BY_NAME.get(name)
+        if f is None or not f.saved:
+            raise ConfigError(f"{name} is not a setting the app can save.")
+        reason = config.locked_reason(name)
+        if reason and raw != config.values[name].value:
+            raise ConfigError(f"{name} cannot be changed here. {reason}")
+        parsed[name] = f.parse(raw, name)
+
+    stored = config.settings.load()
+    for name, value in parsed.items():
+        stored[name] = str(value) if isinstance(value, Path | StrEnum) else value
+    config.settings.save(stored)
+
+    values = dict(config.values)
+    for name, value in parsed.items():
+        if config.values[name].source.locks_setting:
+            continue
+        values[name] = Value(value, Source.SETTINGS)
+    new = Config(values=values, paths=config.paths, settings=config.settings)
+    log_mode_change(config.mode, new.mode, changed_by)
+    return new
+
+
+def log_mode_change(old: Mode, new: Mode, changed_by: str) -> None:
+    if old != new:
+        log.info("Image generation mode changed from %s to %s by %s", old, new, changed_by)
+
+
+def describe(config: Config) -> str:
+    """One line for the start of the log: mode and where it came from, never the key."""
+    mode = config.values["mode"]
+    key = "set" if config.values["api_key"].value else "not set in the environment"
+    return (f"Image generation mode {mode.value} ({mode.source}); model {config.model}; "
+            f"API key {key}; data folder {config.paths.data}")

@@ -1,0 +1,73 @@
+"""Writing files so that a kill at any moment leaves either the old file or the new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write to a temporary file in the same folder, flush it to disk, then rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def atomic_write_new(path: Path, data: bytes) -> Path:
+    """Like atomic_write_bytes, but never replaces an existing file: the name gets " (2)", " (3)"...
+
+    Uses a hard link for the final step, which fails when the name is taken, so two writers
+    racing for the same name cannot overwrite each other.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        candidate, n = path, 1
+        while True:
+            try:
+                os.link(tmp, candidate)
+                return candidate
+            except FileExistsError:
+                n += 1
+                candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+            except OSError:
+                # Some file systems (FAT on a USB stick) have no hard links: fall back to an
+                # exclusive create, which is still never an overwrite.
+                if candidate.exists():
+                    n += 1
+                    candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+                    continue
+                with open(candidate, "xb") as out:
+                    out.write(data)
+                return candidate
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def remove_stale_parts(folder: Path) -> int:
+    """Delete temporary files a killed process left behind; returns how many."""
+    removed = 0
+    if not folder.is_dir():
+        return removed
+    for part in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            part.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,69 @@
+"""A job: one photo, one style, one result; and the states it moves through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    source_path: str
+    style: str
+    status: JobStatus
+    mode: str  # "mock" or "live": how it ran (or will run)
+    created_at: float
+    batch_id: str = ""
+    source_hash: str | None = None
+    client_job_id: str | None = None
+    attempts: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None
+    upload_path: str | None = None
+    result_path: str | None = None
+    result_mime: str | None = None
+    output_path: str | None = None
+    thumbnail_path: str | None = None
+    result_thumbnail_path: str | None = None
+    error: str | None = None
+    error_detail: str | None = None
+    model: str | None = None
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    cancel_requested: bool = False
+
+    @property
+    def name(self) -> str:
+        return Path(self.source_path).name
+
+    @property
+    def seconds_taken(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return max(0.0, self.finished_at - self.started_at)
+
+    def as_record(self) -> dict[str, object]:
+        """The command line's JSON line for this job."""
+        return {
+            "job_id": self.id,
+            "source": self.source_path,
+            "mode": self.style,
+            "status": self.status.value,
+            "output": self.output_path,
+            "error": self.error,
+        }

@@ -1,0 +1,58 @@
+"""Failures a job can meet, each with a plain sentence for the shop owner.
+
+``message`` is what the user reads (short, says what to do next); ``detail`` is the technical
+account for the log and the job's detail view. Neither ever holds the API key.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class JobError(Exception):
+    """This one job cannot go on. The message is shown on its tile."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class PhotoUnusableError(JobError):
+    """The file cannot be used as a photo: empty, not an image, truncated, too small..."""
+
+
+class GenerationFailedError(JobError):
+    """The service did not make an image for this photo (blocked, declined, rejected, gave up)."""
+
+
+class TransientError(JobError):
+    """Worth trying again later: the service was busy or the connection broke."""
+
+    def __init__(self, message: str, detail: str | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, detail)
+        self.retry_after = retry_after
+
+
+class AccountProblemKind(StrEnum):
+    KEY_REFUSED = "key_refused"
+    NO_KEY = "no_key"
+    BILLING = "billing"
+    API_DISABLED = "api_disabled"
+    DAILY_QUOTA = "daily_quota"
+    MODEL_UNAVAILABLE = "model_unavailable"
+
+
+class AccountProblemError(Exception):
+    """Concerns every job, not this photo: stop sending, keep the queue, ask the user once."""
+
+    def __init__(self, kind: AccountProblemKind, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.detail = detail
+
+
+class CancelledError(Exception):
+    """The user cancelled the job before it was sent."""

@@ -1,0 +1,116 @@
+"""The image client interface, the offline mock, and the factory that picks one.
+
+Three calls, as in the server design this app descends from: create a job for a photo and a
+style, check its status, download its result. The worker treats every client alike; the live
+client (``gemini_client``) does its request inside ``create_job`` and keeps the paid result on
+disk before answering, so a kill after that point loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from app.core.config import Config, Mode
+from app.services.styles import Style
+
+log = logging.getLogger(__name__)
+
+MOCK_STORAGE_URL = "https://mock-storage.example.com/results"
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@runtime_checkable
+class NanoBananaClient(Protocol):
+    """What the worker needs from an image service."""
+
+    mode: Mode
+    model: str | None
+
+    def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
+        """Start a job: ``{"job_id", "status": "queued", "created_at"}``."""
+        ...
+
+    def get_job_status(self, job_id: str) -> dict[str, Any]:
+        """``{"job_id", "status", "output_url", "completed_at"}`` plus ``mime_type`` and
+        ``usage`` (``prompt_tokens``, ``output_tokens``, ``cost_usd``) once completed."""
+        ...
+
+    def download_result(self, output_url: str) -> bytes:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class MockNanoBananaClient:
+    """Offline demo: no key, no cost, nothing sent. Every job completes at once.
+
+    The result is drawn locally from the photo (the product on the style's backdrop, marked
+    DEMO), so the demo shows something meaningful that nobody mistakes for a real result.
+    """
+
+    mode = Mode.MOCK
+    model: str | None = None
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, tuple[Path, Style]] = {}
+        self._lock = threading.Lock()
+        log.info("NanoBananaClient initialized in mock mode")
+
+    def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
+        job_id = f"mock_{secrets.token_hex(6)}"
+        with self._lock:
+            self._jobs[job_id] = (Path(image_path), style)
+        log.info("[MOCK] Created job %s for mode %s", job_id, style.id)
+        return {"job_id": job_id, "status": "queued", "created_at": _now_iso()}
+
+    def remember(self, job_id: str, image_path: Path, style: Style) -> None:
+        """Re-attach a job created before a restart, so its result can be drawn again."""
+        with self._lock:
+            self._jobs[job_id] = (Path(image_path), style)
+
+    def get_job_status(self, job_id: str) -> dict[str, Any]:
+        log.info("[MOCK] Checking status for job %s", job_id)
+        with self._lock:
+            known = job_id in self._jobs
+        if not known:
+            raise LookupError(f"no mock job {job_id}")
+        return {
+            "job_id": job_id,
+            "status": "completed",
+            "output_url": f"{MOCK_STORAGE_URL}/{job_id}.png",
+            "completed_at": _now_iso(),
+            "mime_type": "image/png",
+            "usage": {"prompt_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
+        }
+
+    def download_result(self, output_url: str) -> bytes:
+        log.info("[MOCK] Downloading result from %s", output_url)
+        job_id = output_url.rsplit("/", 1)[-1].removesuffix(".png")
+        with self._lock:
+            image_path, style = self._jobs.pop(job_id)
+        # Imported here so that building a client stays cheap (Pillow loads on first use).
+        from app.images.mock_render import render_mock_result
+
+        return render_mock_result(image_path.read_bytes(), style)
+
+    def close(self) -> None:
+        with self._lock:
+            self._jobs.clear()
+
+
+def create_client(config: Config, **live_options: Any) -> NanoBananaClient:
+    """The client for the configured mode. Mock mode never imports the network client."""
+    if config.mode is Mode.MOCK:
+        return MockNanoBananaClient()
+    from app.services.gemini_client import GeminiImageClient
+
+    return GeminiImageClient.from_config(config, **live_options)
