@@ -37,11 +37,12 @@ class Source(StrEnum):
     DOTENV = ".env file"
     SETTINGS = "saved settings"
     DEFAULT = "default"
+    COMMAND_LINE = "command line"
 
     @property
     def locks_setting(self) -> bool:
         """Values from the environment or a .env file win over anything saved in the app."""
-        return self in (Source.ENVIRONMENT, Source.DOTENV)
+        return self in (Source.ENVIRONMENT, Source.DOTENV, Source.COMMAND_LINE)
 
 
 class ConfigError(ValueError):
@@ -138,6 +139,15 @@ class Config:
     def mode(self) -> Mode:
         return self.values["mode"].value
 
+    def with_overrides(self, **raw: Any) -> Config:
+        """This configuration with values given on the command line (not saved)."""
+        values = dict(self.values)
+        for name, value in raw.items():
+            if value is not None:
+                values[name] = Value(FIELDS_BY_NAME[name].parse(value, f"--{name}"),
+                                     Source.COMMAND_LINE)
+        return Config(values=values, paths=self.paths, settings=self.settings)
+
     def source(self, name: str) -> Source:
         return self.values[name].source
 
@@ -149,6 +159,8 @@ class Config:
             return f"Set by the environment variable {env}."
         if value.source is Source.DOTENV:
             return f"Set by {env} in {value.origin}."
+        if value.source is Source.COMMAND_LINE:
+            return "Set on the command line."
         return None
 
 

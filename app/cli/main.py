@@ -1,0 +1,165 @@
+"""The ``productsnap`` command line.
+
+    productsnap [PHOTO ...]                  open the desktop app; photos given are queued
+    productsnap generate PATH... [--mode ID] [--out DIR] [--parallel N] [--rpm N] [--json]
+    productsnap resume [--json]              finish the jobs an earlier run left unfinished
+    productsnap jobs [--json]                list every job in the store with its status
+    productsnap modes                        list the style ids with their names
+    productsnap key set | clear | status     the API key in the OS keyring
+    productsnap self-test                    offline end-to-end check in mock mode
+    productsnap --version
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.core.config import Config, ConfigError, Mode, describe, load_config
+from app.core.logging_setup import setup_logging
+
+EXIT_USAGE = 2
+COMMANDS = ("generate", "resume", "jobs", "modes", "key", "self-test")
+
+log = logging.getLogger("app.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors are exit code 2, said plainly
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"productsnap: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="productsnap",
+                     description="Marketplace-ready product photos from phone snapshots.")
+    parser.add_argument("--version", action="version", version=f"ProductSnap {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show the log on stderr as well as in the log file")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gen = sub.add_parser("generate", help="make product shots from photos or folders")
+    gen.add_argument("paths", nargs="+", metavar="PATH")
+    gen.add_argument("--mode", dest="style", metavar="ID",
+                     help="style id (see `productsnap modes`); default studio_white")
+    gen.add_argument("--out", metavar="DIR", help="folder for the results")
+    gen.add_argument("--parallel", type=int, metavar="N", help="at most N requests in flight")
+    gen.add_argument("--rpm", type=int, metavar="N",
+                     help="at most N requests to the API in any 60-second window")
+    gen.add_argument("--json", action="store_true", help="one JSON object per job on stdout")
+
+    resume = sub.add_parser("resume", help="finish the jobs an earlier run left unfinished")
+    resume.add_argument("--json", action="store_true")
+
+    jobs = sub.add_parser("jobs", help="list every job with its status")
+    jobs.add_argument("--json", action="store_true")
+
+    sub.add_parser("modes", help="list the style ids with their names")
+
+    key = sub.add_parser("key", help="the API key in the OS keyring")
+    key.add_argument("action", choices=("set", "clear", "status"))
+    key.add_argument("--check", action="store_true",
+                     help="with status: ask the API whether key and model work (no cost)")
+
+    sub.add_parser("self-test", help="offline end-to-end check in mock mode")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _open_app(argv)
+    if argv[0] in ("-v", "--verbose") and len(argv) > 1 and argv[1] not in COMMANDS:
+        return _open_app(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return _open_app([])
+    if args.command == "self-test":
+        from app.cli.self_test import run_self_test
+
+        return run_self_test()
+    if args.command == "modes":
+        from app.services.styles import all_styles
+
+        for style in all_styles():
+            print(f"{style.id:<18} {style.name} - {style.description}")
+        return 0
+
+    try:
+        config = load_config()
+        if args.command == "generate":
+            config = config.with_overrides(output_dir=args.out, parallel=args.parallel,
+                                           rpm=args.rpm)
+    except ConfigError as error:
+        print(f"productsnap: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(config.paths.logs, console_level=logging.INFO if args.verbose else
+                  logging.WARNING)
+    log.info("productsnap %s: %s", args.command, describe(config))
+
+    if args.command == "key":
+        from app.cli.key_command import run_key_command
+
+        return run_key_command(args.action, check=args.check, config=config,
+                               stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+    if args.command == "jobs":
+        return _list_jobs(config, args.json)
+    return _run(config, args)
+
+
+def _run(config: Config, args: argparse.Namespace) -> int:
+    from app.cli.batch import run_batch
+    from app.core.engine import Engine
+    from app.services.errors import AccountProblemError
+    from app.services.styles import UnknownStyleError, get_style
+
+    style = getattr(args, "style", None) or config.default_style
+    try:
+        get_style(style)
+    except UnknownStyleError as error:
+        print(f"productsnap: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = Engine(config)
+    try:
+        if config.mode is Mode.LIVE:
+            engine.client  # noqa: B018 - builds the live client: no key means nothing is sent
+    except (AccountProblemError, ConfigError) as error:
+        print(f"productsnap: {getattr(error, 'message', error)}", file=sys.stderr)
+        engine.close()
+        return EXIT_USAGE
+    try:
+        paths = args.paths if args.command == "generate" else None
+        return run_batch(engine, paths=paths, style=style, as_json=args.json)
+    finally:
+        engine.close()
+
+
+def _list_jobs(config: Config, as_json: bool) -> int:
+    from app.cli.batch import human_line
+    from app.core.store import JobStore
+
+    store = JobStore(config.paths.ensure().database)
+    for job in store.all():
+        if as_json:
+            print(json.dumps(job.as_record()))
+        else:
+            print(f"{job.id}  {job.style:<18} {human_line(job)}")
+    store.close()
+    return 0
+
+
+def _open_app(photos: list[str]) -> int:
+    try:
+        from app.gui.application import run_app
+    except ImportError as error:  # a broken install, said plainly
+        print(f"productsnap: the desktop app cannot start: {error}", file=sys.stderr)
+        return 1
+    return run_app(photos)
+
+
+def main_gui() -> int:
+    return main()

@@ -1,0 +1,306 @@
+"""The engine: everything a job needs, without Qt. ``process`` takes one job to an end state.
+
+The steps are ordered so that each is recorded before the next, and a restart picks up where a
+kill stopped: a stored result is never asked for again, a paid result waiting in the spool is
+collected rather than paid for twice, and an exported file is not exported again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.config import Config, Mode
+from app.core.job import Job, JobStatus
+from app.core.storage import Storage
+from app.core.store import JobStore, NewJob
+from app.core.usage import UsageTotals, usage_this_month, usage_today
+from app.images.intake import IMAGE_EXTENSIONS, make_thumbnail, prepare_photo, read_photo
+from app.services.errors import (
+    AccountProblemError,
+    CancelledError,
+    GenerationFailedError,
+    JobError,
+    PhotoUnusableError,
+)
+from app.services.nano_banana_client import NanoBananaClient, create_client
+from app.services.styles import UnknownStyleError, get_style
+
+log = logging.getLogger(__name__)
+
+JobListener = Callable[[Job], None]
+
+UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
+              "failing, the log folder (Help > Open log folder) has the details.")
+
+
+@dataclass
+class AddResult:
+    jobs: list[Job] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files in folders that are not photos
+    duplicates: list[Job] = field(default_factory=list)  # photos already made in this style
+
+
+def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Expand folders (recursively) into photo files. Files named explicitly are always kept:
+    a file that cannot be used becomes a failed job with its reason, not a silent drop."""
+    photos: list[Path] = []
+    skipped: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser().absolute()
+        if not path.is_dir():
+            photos.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            if child.name.startswith(".") or not child.is_file():
+                continue
+            if child.suffix.lower() in IMAGE_EXTENSIONS:
+                photos.append(child)
+            else:
+                skipped.append(child)
+    return photos, skipped
+
+
+def file_hash(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+class Engine:
+    def __init__(self, config: Config, client: NanoBananaClient | None = None,
+                 client_options: dict[str, Any] | None = None) -> None:
+        self.config = config
+        self.store = JobStore(config.paths.ensure().database)
+        self.storage = Storage(config.paths)
+        self._client = client
+        self._client_options = client_options or {}
+        self._client_lock = threading.Lock()
+
+    # -- the client is built on first use: live mode without a key still shows the history ---
+
+    @property
+    def client(self) -> NanoBananaClient:
+        with self._client_lock:
+            if self._client is None:
+                self._client = create_client(self.config, **self._client_options)
+            return self._client
+
+    def reconfigure(self, config: Config) -> None:
+        """Apply new settings; the next job builds a client for the new mode, model or key."""
+        with self._client_lock:
+            old, self._client = self._client, None
+            self.config = config
+        if old is not None:
+            old.close()
+
+    def close(self) -> None:
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+        self.store.close()
+
+    # -- adding ------------------------------------------------------------------------------
+
+    def add_photos(self, paths: Iterable[str | Path], style: str, *,
+                   skip_duplicates: bool = False) -> AddResult:
+        get_style(style)  # an unknown style is a usage error before anything is written
+        photos, skipped = collect_photos(paths)
+        mode = self.config.mode.value
+        result = AddResult(skipped=skipped)
+        new: list[NewJob] = []
+        seen: set[str] = set()
+        for photo in photos:
+            digest = file_hash(photo) if photo.is_file() else None
+            if skip_duplicates and digest:
+                earlier = self.store.find_duplicate(digest, style, mode)
+                if earlier is not None or digest in seen:
+                    if earlier is not None:
+                        result.duplicates.append(earlier)
+                    continue
+                seen.add(digest)
+            new.append(NewJob(source_path=str(photo), style=style, mode=mode,
+                              source_hash=digest))
+        if new:
+            result.jobs = self.store.add(new)
+        return result
+
+    def recover(self) -> list[str]:
+        """After a crash: put interrupted jobs back in the queue and tidy temporary files."""
+        self.storage.tidy()
+        ids = self.store.recover_interrupted()
+        if ids:
+            log.info("Resuming %d job(s) interrupted by an earlier stop", len(ids))
+        return ids
+
+    # -- running -----------------------------------------------------------------------------
+
+    def process(self, job_id: str, cancel: threading.Event | None = None,
+                on_progress: JobListener | None = None) -> Job:
+        """Run one queued job to COMPLETED, FAILED or CANCELLED.
+
+        Raises AccountProblemError (the job is back in the queue) when the account, not the
+        photo, is at fault: the caller pauses the queue.
+        """
+        client = self.client  # may raise AccountProblemError before anything is claimed
+        job = self.store.claim(job_id, self.config.mode.value, client.model)
+        if job is None:
+            return self.store.get(job_id)
+        if on_progress:
+            on_progress(job)
+        try:
+            return self._run(job, client, cancel, on_progress)
+        except AccountProblemError as problem:
+            self.store.requeue(job_id, problem.message)
+            raise
+        except CancelledError:
+            return self.store.mark_cancelled(job_id) or self.store.get(job_id)
+        except JobError as error:
+            log.info("Job %s failed: %s (%s)", job_id, error.message, error.detail or "")
+            return self.store.fail(job_id, error.message, error.detail) or self.store.get(job_id)
+        except Exception as error:  # a bug must cost one job, never the run
+            log.exception("Unexpected error in job %s", job_id)
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            return self.store.fail(job_id, UNEXPECTED, detail) or self.store.get(job_id)
+
+    def _check_cancel(self, job_id: str, cancel: threading.Event | None) -> None:
+        if (cancel is not None and cancel.is_set()) or self.store.get(job_id).cancel_requested:
+            raise CancelledError(job_id)
+
+    def _run(self, job: Job, client: NanoBananaClient, cancel: threading.Event | None,
+             on_progress: JobListener | None) -> Job:
+        try:
+            style = get_style(job.style)
+        except UnknownStyleError as error:
+            raise JobError(f"The style {job.style!r} does not exist any more. "
+                           "Choose another style and try again.") from error
+
+        data, mime, usage = self._stored_result(job)
+        if data is None:
+            data, mime, usage, job = self._generate(job, style, client, cancel, on_progress)
+
+        if not job.result_path:
+            job = self.store.update(job.id, result_path=str(
+                self.storage.write_result(job.id, data, mime)), result_mime=mime)
+        if not job.result_thumbnail_path:
+            try:
+                thumb, thumb_mime = make_thumbnail(data)
+            except PhotoUnusableError as error:
+                raise GenerationFailedError(
+                    "The service sent back a picture that cannot be opened. Try again.",
+                    error.detail) from error
+            job = self.store.update(job.id, result_thumbnail_path=str(
+                self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
+        if not (job.output_path and Path(job.output_path).exists()):
+            exported = self.storage.export(data, job.source_path, job.style, mime,
+                                           Path(self.config.output_dir),
+                                           self.config.filename_pattern)
+            job = self.store.update(job.id, output_path=str(exported))
+        finished = self.store.complete(
+            job.id,
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            cost_usd=float(usage.get("cost_usd", 0.0)),
+        )
+        if job.client_job_id and hasattr(client, "discard"):
+            client.discard(job.client_job_id)
+        return finished or self.store.get(job.id)
+
+    def _stored_result(self, job: Job) -> tuple[bytes | None, str, dict[str, Any]]:
+        """A result already stored by an earlier, interrupted run."""
+        if job.result_path and job.result_mime:
+            try:
+                usage = {"prompt_tokens": job.prompt_tokens, "output_tokens": job.output_tokens,
+                         "cost_usd": job.cost_usd}
+                return Path(job.result_path).read_bytes(), job.result_mime, usage
+            except OSError:
+                self.store.update(job.id, result_path=None, result_thumbnail_path=None)
+        return None, "", {}
+
+    def _generate(self, job: Job, style: Any, client: NanoBananaClient,
+                  cancel: threading.Event | None, on_progress: JobListener | None
+                  ) -> tuple[bytes, str, dict[str, Any], Job]:
+        status = None
+        if job.client_job_id:
+            # A paid result may be waiting in the spool from before a kill: collect, don't redo.
+            try:
+                status = client.get_job_status(job.client_job_id)
+            except LookupError:
+                status = None
+        if status is None:
+            job = self._prepare_upload(job)
+            if on_progress:
+                on_progress(job)
+            self._check_cancel(job.id, cancel)
+            created = client.create_job(Path(job.upload_path or ""), style)
+            job = self.store.update(job.id, client_job_id=created["job_id"])
+            status = client.get_job_status(created["job_id"])
+        if status.get("status") != "completed":
+            raise GenerationFailedError("The image service did not finish this photo. Try again.",
+                                        f"status {status.get('status')!r}")
+        data = client.download_result(status["output_url"])
+        usage = dict(status.get("usage") or {})
+        if usage.get("cost_usd"):
+            # Recorded at once: the money is spent whatever happens next.
+            job = self.store.update(job.id, prompt_tokens=int(usage.get("prompt_tokens", 0)),
+                                    output_tokens=int(usage.get("output_tokens", 0)),
+                                    cost_usd=float(usage["cost_usd"]))
+        return data, str(status.get("mime_type") or "image/png"), usage, job
+
+    def _prepare_upload(self, job: Job) -> Job:
+        if job.upload_path and Path(job.upload_path).exists():
+            return job
+        raw = read_photo(Path(job.source_path))
+        prepared = prepare_photo(raw, name=job.name)
+        upload = self.storage.write_upload(job.id, prepared.data, prepared.extension)
+        thumb = self.storage.write_thumbnail(job.id, "source", prepared.thumbnail,
+                                             prepared.thumbnail_mime)
+        values: dict[str, Any] = {"upload_path": str(upload), "thumbnail_path": str(thumb)}
+        if job.source_hash is None:
+            values["source_hash"] = hashlib.sha256(raw).hexdigest()
+        return self.store.update(job.id, **values)
+
+    # -- queue operations --------------------------------------------------------------------
+
+    def cancel(self, job_id: str) -> Job | None:
+        return self.store.cancel(job_id)
+
+    def retry(self, job_id: str) -> Job | None:
+        return self.store.retry(job_id)
+
+    def remove(self, job_ids: list[str]) -> list[Job]:
+        removed = self.store.remove(job_ids)
+        for job in removed:
+            self.storage.remove_job_files(job)
+        return removed
+
+    # -- money -------------------------------------------------------------------------------
+
+    def usage_today(self) -> UsageTotals:
+        return usage_today(self.store)
+
+    def usage_this_month(self) -> UsageTotals:
+        return usage_this_month(self.store)
+
+    def estimate_cost(self, job_count: int) -> float:
+        """What running this many jobs will cost at the configured model's price."""
+        if self.config.mode is Mode.MOCK or job_count <= 0:
+            return 0.0
+        from app.services.pricing import price_per_image
+
+        return job_count * price_per_image(self.config.model)
+
+    def queued(self) -> list[Job]:
+        return self.store.all([JobStatus.QUEUED])
