@@ -203,11 +203,7 @@ class Engine:
                     error.detail) from error
             job = self.store.update(job.id, result_thumbnail_path=str(
                 self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
-        if not (job.output_path and Path(job.output_path).exists()):
-            exported = self.storage.export(data, job.source_path, job.style, mime,
-                                           Path(self.config.output_dir),
-                                           self.config.filename_pattern)
-            job = self.store.update(job.id, output_path=str(exported))
+        job = self._export(job, data, mime)
         finished = self.store.complete(
             job.id,
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
@@ -217,6 +213,29 @@ class Engine:
         if job.client_job_id and hasattr(client, "discard"):
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
+
+    def _export(self, job: Job, data: bytes, mime: str) -> Job:
+        """Copy the result to the output folder exactly once, even across a kill.
+
+        The chosen name is recorded before the file is written, so a restart finishes the
+        same file instead of adding a second copy beside it.
+        """
+        if job.output_path:
+            target = Path(job.output_path)
+            try:
+                if target.read_bytes() == data:
+                    return job
+            except OSError:
+                pass
+        else:
+            target = self.storage.output_target(job.source_path, job.style, mime,
+                                                Path(self.config.output_dir),
+                                                self.config.filename_pattern)
+            job = self.store.update(job.id, output_path=str(target))
+        written = self.storage.export(target, data)
+        if written != target:
+            job = self.store.update(job.id, output_path=str(written))
+        return job
 
     def _stored_result(self, job: Job) -> tuple[bytes | None, str, dict[str, Any]]:
         """A result already stored by an earlier, interrupted run."""

@@ -61,6 +61,15 @@ def atomic_write_new(path: Path, data: bytes) -> Path:
             os.unlink(tmp)
 
 
+def first_free(path: Path) -> Path:
+    """``path``, or ``name (2).ext``, ``name (3).ext``... whichever does not exist yet."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
+
+
 def remove_stale_parts(folder: Path) -> int:
     """Delete temporary files a killed process left behind; returns how many."""
     removed = 0

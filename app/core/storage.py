@@ -10,7 +10,7 @@ import contextlib
 import re
 from pathlib import Path
 
-from app.core.files import atomic_write_bytes, atomic_write_new, remove_stale_parts
+from app.core.files import atomic_write_bytes, atomic_write_new, first_free, remove_stale_parts
 from app.core.job import Job
 from app.core.paths import AppPaths
 
@@ -55,10 +55,15 @@ class Storage:
         name = f"{job_id}.{kind}{extension_for(mime)}"
         return atomic_write_bytes(self.paths.thumbnails / name, data)
 
-    def export(self, data: bytes, source: str, style: str, mime: str, out_dir: Path,
-               pattern: str) -> Path:
-        """Save a result for the user, next to earlier ones and never over one."""
-        target = out_dir / output_name(source, style, pattern, extension_for(mime))
+    @staticmethod
+    def output_target(source: str, style: str, mime: str, out_dir: Path, pattern: str) -> Path:
+        """The first free name for a result in the output folder."""
+        return first_free(
+            out_dir / output_name(source, style, pattern, extension_for(mime)))
+
+    @staticmethod
+    def export(target: Path, data: bytes) -> Path:
+        """Save a result for the user at ``target`` or, if that is taken, the next free name."""
         return atomic_write_new(target, data)
 
     def remove_job_files(self, job: Job) -> None:

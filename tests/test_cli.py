@@ -1,0 +1,148 @@
+"""The ``productsnap`` command line, run as a real subprocess against real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+
+def _photos(folder: Path, count: int, size: tuple[int, int] = (1000, 800)) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"item{n:03}.jpg"
+        Image.new("RGB", size, (30 + n % 200, 120, 60)).save(path, "JPEG", quality=85)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def cli_env(mock_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
+    env.update(mock_env)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def run(args: list[str], env: dict[str, str], stdin: str | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def records(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_generate_a_folder_in_mock_mode(cli_env: dict[str, str], tmp_path: Path,
+                                        out_dir: Path) -> None:
+    _photos(tmp_path / "shop", 3)
+    (tmp_path / "shop" / "readme.txt").write_text("not a photo")
+    result = run(["generate", str(tmp_path / "shop"), "--mode", "flat_lay", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    lines = records(result.stdout)
+    assert len(lines) == 3
+    for line in lines:
+        assert set(line) == {"job_id", "source", "mode", "status", "output", "error"}
+        assert line["status"] == "completed" and line["mode"] == "flat_lay"
+        assert line["error"] is None and Path(str(line["source"])).is_absolute()
+        assert Path(str(line["output"])).parent == out_dir
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "item000_flat_lay.png", "item001_flat_lay.png", "item002_flat_lay.png"]
+    assert "readme.txt" in result.stderr and "skipped" in result.stderr
+
+
+def test_a_bad_file_fails_alone_with_exit_code_1(cli_env: dict[str, str], tmp_path: Path) -> None:
+    (good,) = _photos(tmp_path, 1)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    result = run(["generate", str(good), str(empty), "--json"], cli_env)
+    assert result.returncode == 1, result.stderr
+    by_source = {Path(str(r["source"])).name: r for r in records(result.stdout)}
+    assert by_source["item000.jpg"]["status"] == "completed"
+    assert by_source["empty.jpg"]["status"] == "failed"
+    assert by_source["empty.jpg"]["error"] and by_source["empty.jpg"]["output"] is None
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("env_change", "args", "expected"), [
+    ({"IMAGE_GENERATION_MODE": "Live"}, ["generate", "x.jpg"], "IMAGE_GENERATION_MODE"),
+    ({}, ["generate", "x.jpg", "--mode", "no_such_style"], "no_such_style"),
+    ({}, ["generate", "x.jpg", "--parallel", "0"], "--parallel"),
+    ({"IMAGE_GENERATION_MODE": "live"}, ["generate", "x.jpg"], "NANO_BANANA_API_KEY"),
+])
+def test_usage_and_configuration_errors_exit_2_and_send_nothing(
+        cli_env: dict[str, str], tmp_path: Path, env_change: dict[str, str], args: list[str],
+        expected: str) -> None:
+    _photos(tmp_path, 1)
+    # Live mode pointed at a closed local port: reaching it would show as a connection error.
+    cli_env.update(env_change, NANO_BANANA_API_URL="http://127.0.0.1:9/v1beta")
+    result = run(args, cli_env)
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_jobs_modes_and_version(cli_env: dict[str, str], tmp_path: Path) -> None:
+    photos = _photos(tmp_path, 2)
+    assert run(["generate", *map(str, photos)], cli_env).returncode == 0
+    listed = run(["jobs", "--json"], cli_env)
+    assert [r["status"] for r in records(listed.stdout)] == ["completed", "completed"]
+    modes = run(["modes"], cli_env).stdout
+    assert "studio_white" in modes and "flat_lay" in modes
+    assert run(["--version"], cli_env).stdout.startswith("ProductSnap ")
+
+
+def test_self_test_passes_offline(cli_env: dict[str, str]) -> None:
+    result = run(["self-test"], cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout
+
+
+def test_killed_mid_batch_then_resume_completes_every_photo_once(
+        cli_env: dict[str, str], tmp_path: Path, out_dir: Path, data_dir: Path) -> None:
+    photos = _photos(tmp_path / "batch", 24, size=(2400, 1800))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "generate", str(tmp_path / "batch"), "--parallel", "2",
+         "--json"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    database = data_dir / "jobs.sqlite3"
+    deadline = time.monotonic() + 60
+    completed = 0
+    while time.monotonic() < deadline and completed < 4:
+        time.sleep(0.05)
+        if database.exists():
+            try:
+                with sqlite3.connect(database) as db:
+                    completed = db.execute(
+                        "SELECT COUNT(*) FROM jobs WHERE status='completed'").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    process.stdout.close()  # type: ignore[union-attr]
+    process.stderr.close()  # type: ignore[union-attr]
+    with sqlite3.connect(database) as db:
+        states = dict(db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
+    assert 4 <= states.get("completed", 0) < 24, states  # really killed mid-batch
+
+    resumed = run(["resume", "--json"], cli_env)
+    assert resumed.returncode == 0, resumed.stderr
+    outputs = sorted(p.name for p in out_dir.iterdir())
+    assert outputs == sorted(f"{p.stem}_studio_white.png" for p in photos)  # once each
+    for folder in (out_dir, data_dir / "results", data_dir / "uploads", data_dir / "thumbnails"):
+        assert not [p for p in folder.iterdir() if p.name.endswith(".part")]
+    for output in out_dir.iterdir():
+        with Image.open(output) as image:
+            image.load()  # a whole, readable PNG
+    listed = records(run(["jobs", "--json"], cli_env).stdout)
+    assert len(listed) == 24 and {r["status"] for r in listed} == {"completed"}

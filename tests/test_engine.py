@@ -1,0 +1,191 @@
+"""The engine end to end in mock mode, on real files, plus what a resumed job must not redo."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from app.core.config import Config, Mode
+from app.core.engine import Engine, collect_photos
+from app.core.job import JobStatus
+from app.services.errors import AccountProblemError, AccountProblemKind
+from app.services.nano_banana_client import MockNanoBananaClient
+from app.services.styles import Style
+
+
+def _photo(path: Path, size: tuple[int, int] = (1600, 1200),
+           colour: tuple[int, int, int] = (200, 40, 40)) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path, "JPEG", quality=90)
+    return path
+
+
+class CountingMock(MockNanoBananaClient):
+    def __init__(self) -> None:
+        super().__init__()
+        self.created = 0
+
+    def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
+        self.created += 1
+        return super().create_job(image_path, style)
+
+
+def test_a_photo_becomes_a_completed_job_with_files_in_place(
+        mock_config: Config, tmp_path: Path, out_dir: Path) -> None:
+    engine = Engine(mock_config)
+    added = engine.add_photos([_photo(tmp_path / "in" / "red mug.jpg")], "studio_white")
+    (job,) = added.jobs
+    assert job.status is JobStatus.QUEUED and job.source_hash
+
+    seen: list[JobStatus] = []
+    done = engine.process(job.id, on_progress=lambda j: seen.append(j.status))
+
+    assert done.status is JobStatus.COMPLETED
+    assert seen[0] is JobStatus.PROCESSING
+    assert done.mode == Mode.MOCK and done.cost_usd == 0.0 and done.attempts == 1
+    assert done.client_job_id and done.client_job_id.startswith("mock_")
+    assert Path(done.output_path or "") == out_dir / "red mug_studio_white.png"
+    for name in (done.upload_path, done.result_path, done.thumbnail_path,
+                 done.result_thumbnail_path):
+        assert name and Path(name).is_file()
+    with Image.open(done.output_path) as result:
+        assert result.size == (1024, 1024)
+    assert Path(done.result_path or "").read_bytes() == Path(done.output_path or "").read_bytes()
+    with Image.open(done.thumbnail_path) as thumb:
+        assert max(thumb.size) <= 512
+
+
+def test_running_the_same_photo_again_saves_a_new_file_beside_the_first(
+        mock_config: Config, tmp_path: Path, out_dir: Path) -> None:
+    engine = Engine(mock_config)
+    photo = _photo(tmp_path / "cup.jpg")
+    first = engine.process(engine.add_photos([photo], "flat_lay").jobs[0].id)
+    second = engine.process(engine.add_photos([photo], "flat_lay").jobs[0].id)
+    assert Path(first.output_path or "").name == "cup_flat_lay.png"
+    assert Path(second.output_path or "").name == "cup_flat_lay (2).png"
+
+
+def test_duplicates_are_skipped_when_asked(mock_config: Config, tmp_path: Path) -> None:
+    engine = Engine(mock_config)
+    photo = _photo(tmp_path / "a.jpg")
+    copy = tmp_path / "copy of a.jpg"
+    copy.write_bytes(photo.read_bytes())
+    first = engine.add_photos([photo, copy], "studio_white", skip_duplicates=True)
+    assert len(first.jobs) == 1
+    again = engine.add_photos([photo], "studio_white", skip_duplicates=True)
+    assert again.jobs == [] and [j.id for j in again.duplicates] == [first.jobs[0].id]
+    other_style = engine.add_photos([photo], "flat_lay", skip_duplicates=True)
+    assert len(other_style.jobs) == 1
+
+
+def test_folders_are_walked_and_other_files_reported(tmp_path: Path) -> None:
+    _photo(tmp_path / "shop" / "a.jpg")
+    _photo(tmp_path / "shop" / "sub" / "b.JPG")
+    (tmp_path / "shop" / "notes.txt").write_text("x")
+    (tmp_path / "shop" / ".DS_Store").write_text("x")
+    photos, skipped = collect_photos([tmp_path / "shop", tmp_path / "named.txt"])
+    assert [p.name for p in photos] == ["a.jpg", "b.JPG", "named.txt"]
+    assert [p.name for p in skipped] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "empty"),
+    (b"this is not a photo at all, just some text", None),
+])
+def test_a_bad_file_is_one_failed_job_with_a_reason(
+        mock_config: Config, tmp_path: Path, content: bytes, reason: str | None) -> None:
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(content)
+    engine = Engine(mock_config)
+    good = _photo(tmp_path / "good.jpg")
+    jobs = engine.add_photos([bad, good], "studio_white").jobs
+    results = [engine.process(j.id) for j in jobs]
+    assert [r.status for r in results] == [JobStatus.FAILED, JobStatus.COMPLETED]
+    assert results[0].error and "Traceback" not in results[0].error
+    if reason:
+        assert reason in results[0].error.lower()
+
+
+def test_a_vanished_file_fails_plainly(mock_config: Config, tmp_path: Path) -> None:
+    photo = _photo(tmp_path / "gone.jpg")
+    engine = Engine(mock_config)
+    (job,) = engine.add_photos([photo], "studio_white").jobs
+    photo.unlink()
+    failed = engine.process(job.id)
+    assert failed.status is JobStatus.FAILED and failed.error
+
+
+def test_an_account_problem_puts_the_job_back_and_is_raised(
+        mock_config: Config, tmp_path: Path) -> None:
+    class RefusingClient(MockNanoBananaClient):
+        def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
+            raise AccountProblemError(AccountProblemKind.KEY_REFUSED, "The API key was refused.")
+
+    engine = Engine(mock_config, client=RefusingClient())
+    (job,) = engine.add_photos([_photo(tmp_path / "a.jpg")], "studio_white").jobs
+    with pytest.raises(AccountProblemError):
+        engine.process(job.id)
+    back = engine.store.get(job.id)
+    assert back.status is JobStatus.QUEUED and back.attempts == 0
+    assert back.error == "The API key was refused."
+
+
+def test_cancel_before_sending_stops_the_job(mock_config: Config, tmp_path: Path) -> None:
+    client = CountingMock()
+    engine = Engine(mock_config, client=client)
+    (job,) = engine.add_photos([_photo(tmp_path / "a.jpg")], "studio_white").jobs
+    cancel = threading.Event()
+    cancel.set()
+    assert engine.process(job.id, cancel).status is JobStatus.CANCELLED
+    assert client.created == 0
+
+
+def test_a_stored_result_is_never_asked_for_again(mock_config: Config, tmp_path: Path,
+                                                  out_dir: Path) -> None:
+    client = CountingMock()
+    engine = Engine(mock_config, client=client)
+    (job,) = engine.add_photos([_photo(tmp_path / "a.jpg")], "studio_white").jobs
+    png = io.BytesIO()
+    Image.new("RGB", (1024, 1024), "white").save(png, "PNG")
+    result = engine.storage.write_result(job.id, png.getvalue(), "image/png")
+    # As if killed after the result was stored, before the job was marked completed.
+    engine.store.claim(job.id, "mock", None)
+    engine.store.update(job.id, result_path=str(result), result_mime="image/png")
+    assert engine.recover() == [job.id]
+
+    done = engine.process(job.id)
+    assert done.status is JobStatus.COMPLETED and client.created == 0
+    assert Path(done.output_path or "").read_bytes() == png.getvalue()
+
+
+def test_an_interrupted_export_is_finished_not_duplicated(mock_config: Config, tmp_path: Path,
+                                                          out_dir: Path) -> None:
+    engine = Engine(mock_config)
+    (job,) = engine.add_photos([_photo(tmp_path / "a.jpg")], "studio_white").jobs
+    done = engine.process(job.id)
+    # As if killed just after the file was written, before the job was marked completed.
+    engine.store.update(job.id, result_thumbnail_path=None)
+    with engine.store._write() as db:
+        db.execute("UPDATE jobs SET status='processing' WHERE id=?", (job.id,))
+    engine.recover()
+    again = engine.process(job.id)
+    assert again.status is JobStatus.COMPLETED
+    assert again.output_path == done.output_path
+    assert sorted(p.name for p in out_dir.iterdir()) == ["a_studio_white.png"]
+
+
+def test_live_mode_estimates_cost_and_mock_mode_is_free(
+        mock_config: Config, tmp_path: Path) -> None:
+    assert Engine(mock_config).estimate_cost(10) == 0.0
+    live = mock_config.with_overrides()
+    from app.core.config import Source, Value
+
+    values = dict(live.values)
+    values["mode"] = Value(Mode.LIVE, Source.ENVIRONMENT)
+    live = Config(values=values, paths=live.paths, settings=live.settings)
+    assert Engine(live).estimate_cost(10) == pytest.approx(0.39)
