@@ -1,0 +1,402 @@
+"""The live image client: Google's Gemini image models over the REST API, with httpx.
+
+Wire format: shared/reference/gemini-rest.md. ``create_job`` does the whole generateContent
+call (retries, the requests-per-minute limit and the in-flight cap included) and writes the
+paid image to the spool folder the moment it arrives, with a JSON sidecar, before answering;
+``get_job_status`` and ``download_result`` then read the spool, so a result survives a kill.
+The key travels only in the ``x-goog-api-key`` header and is never kept anywhere else here.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ipaddress
+import json
+import logging
+import random
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from app.core.config import Config, ConfigError, Mode
+from app.core.files import atomic_write_bytes
+from app.core.logging_setup import redact, register_secret
+from app.core.secrets import ENV_VAR, resolve_api_key
+from app.services.errors import (
+    AccountProblemError,
+    AccountProblemKind,
+    CancelledError,
+    GenerationFailedError,
+    PhotoUnusableError,
+    TransientError,
+)
+from app.services.gemini_answers import GeneratedImage, NoImageError, parse_answer
+from app.services.gemini_errors import classify_error
+from app.services.pricing import cost_from_usage
+from app.services.rate_limit import SlidingWindowLimiter
+from app.services.styles import Style
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 15.0
+READ_TIMEOUT_S = 180.0
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 60.0
+# Google counts a request when it arrives, which is a little after we start it; a second of
+# margin keeps "N per minute" true on Google's clock too, when connection setup varies.
+RATE_WINDOW_S = 61.0
+MAX_INLINE_BYTES = 7 * 1024 * 1024  # Vertex's documented limit for one inline image
+_JOB_ID = re.compile(r"^gem_[0-9a-f]{12}$")
+_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+NO_KEY_MESSAGE = (f"No Gemini API key is set. Set the {ENV_VAR} environment variable, or store "
+                  "the key with `productsnap key set` (or in Settings).")
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def validate_api_url(url: str) -> str:
+    """The base URL without a trailing slash; plain http only for this machine (a stand-in)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and host:
+        return url.strip().rstrip("/")
+    if parts.scheme == "http" and host:
+        with contextlib.suppress(ValueError):
+            if host == "localhost" or ipaddress.ip_address(host).is_loopback:
+                return url.strip().rstrip("/")
+    raise ConfigError(f"NANO_BANANA_API_URL must be an https:// address (plain http is only "
+                      f"allowed for this computer), not {url!r}.")
+
+
+def _check_key_shape(api_key: str) -> str:
+    key = api_key.strip()
+    if not key:
+        raise AccountProblemError(AccountProblemKind.NO_KEY, NO_KEY_MESSAGE)
+    register_secret(key)
+    # A header cannot carry other characters, and httpx's complaint would quote the key.
+    if not all(33 <= ord(c) < 127 for c in key):
+        raise AccountProblemError(AccountProblemKind.KEY_REFUSED,
+                                  "The API key contains characters no API key has (spaces or "
+                                  "non-ASCII). Open Settings and enter the key again.")
+    return key
+
+
+def _model_path(model: str) -> str:
+    return "models/" + quote(model.removeprefix("models/"), safe="-._")
+
+
+def _photo_mime(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    ok: bool
+    message: str  # one plain sentence for the user
+    kind: AccountProblemKind | None = None
+
+
+def _interpret_check(model: str, response: httpx.Response | None,
+                     failure: Exception | None = None) -> KeyCheck:
+    if response is None:
+        return KeyCheck(False, "Could not reach the image service; check the internet "
+                        f"connection and try again ({type(failure).__name__}).")
+    if response.is_success:
+        return KeyCheck(True, f"The key works and model {model} is available.")
+    error = classify_error(response.status_code, response.content, model)
+    if isinstance(error, AccountProblemError):
+        return KeyCheck(False, error.message, error.kind)
+    return KeyCheck(False, f"The image service could not check the key right now "
+                    f"(HTTP {response.status_code}); try again later.")
+
+
+async def check_key_async(api_url: str, model: str, api_key: str, *,
+                          transport: httpx.AsyncBaseTransport | None = None,
+                          timeout: float = 20.0) -> KeyCheck:
+    """Check a key and model without generating anything (for the settings dialog)."""
+    base = validate_api_url(api_url)
+    try:
+        key = _check_key_shape(api_key)
+    except AccountProblemError as exc:
+        return KeyCheck(False, exc.message, exc.kind)
+    async with httpx.AsyncClient(transport=transport, timeout=timeout, verify=True,
+                                 headers={"x-goog-api-key": key}) as client:
+        try:
+            response = await client.get(f"{base}/{_model_path(model)}")
+        except httpx.HTTPError as exc:
+            return _interpret_check(model, None, exc)
+    return _interpret_check(model, response)
+
+
+class _NetworkError(TransientError):
+    """No answer at all: refused, dropped, timed out."""
+
+
+class GeminiImageClient:
+    mode = Mode.LIVE
+
+    def __init__(self, *, api_url: str, model: str, api_key: str | None, spool_dir: Path,
+                 parallel: int = 4, rpm: int = 60,
+                 transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 limiter: SlidingWindowLimiter | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT_S,
+                 read_timeout: float = READ_TIMEOUT_S,
+                 max_attempts: int = MAX_ATTEMPTS, image_size: str = "1K",
+                 jitter: Callable[[], float] = random.random) -> None:
+        self.api_url = validate_api_url(api_url)
+        self.model = model.removeprefix("models/")
+        key = _check_key_shape(api_key or "")
+        self.spool_dir = Path(spool_dir)
+        self.parallel = max(1, parallel)
+        self.max_attempts = max(1, max_attempts)
+        self.image_size = image_size
+        self._sleep = sleep
+        self._jitter = jitter
+        # The default limiter keeps real time even when ``sleep`` (the retry wait) is faked:
+        # a fake sleep against a real clock would spin. Pacing tests pass their own limiter.
+        self._limiter = limiter or SlidingWindowLimiter(max(1, rpm), RATE_WINDOW_S)
+        self._slots = threading.BoundedSemaphore(self.parallel)
+        self._closing = threading.Event()
+        self._http = httpx.Client(
+            transport=transport, verify=True,  # TLS verification is never switched off
+            timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=60.0,
+                                  pool=60.0),
+            limits=httpx.Limits(max_connections=self.parallel + 1,
+                                max_keepalive_connections=self.parallel + 1),
+            headers={"x-goog-api-key": key, "user-agent": "ProductSnap"},
+        )
+        log.info("NanoBananaClient initialized in live mode (model %s, %d parallel, %d per "
+                 "minute)", self.model, self.parallel, self._limiter.max_requests)
+
+    @classmethod
+    def from_config(cls, config: Config, *, api_key: str | None = None,
+                    spool_dir: Path | None = None, parallel: int | None = None,
+                    rpm: int | None = None, transport: httpx.BaseTransport | None = None,
+                    sleep: Callable[[float], None] = time.sleep,
+                    **options: Any) -> GeminiImageClient:
+        """Raises AccountProblemError(NO_KEY) before anything is sent when there is no key.
+
+        ``options`` go to the constructor (limiter, read_timeout, max_attempts, image_size...).
+        """
+        return cls(api_url=config.api_url, model=config.model,
+                   api_key=api_key if api_key is not None else resolve_api_key(config),
+                   spool_dir=spool_dir or config.paths.spool,
+                   parallel=parallel or config.parallel, rpm=rpm or config.rpm,
+                   transport=transport, sleep=sleep, **options)
+
+    def __repr__(self) -> str:
+        return f"GeminiImageClient(model={self.model!r}, api_url={self.api_url!r})"
+
+    # The request ------------------------------------------------------------------------
+
+    def build_body(self, image_path: Path, style: Style) -> dict[str, Any]:
+        try:
+            data = Path(image_path).read_bytes()
+        except OSError as exc:
+            raise PhotoUnusableError("The prepared photo could not be read.",
+                                     f"{type(exc).__name__}: {exc}") from None
+        mime = _photo_mime(data)
+        if mime is None:
+            raise PhotoUnusableError("The prepared photo is not a JPEG or PNG file.",
+                                     str(image_path))
+        if len(data) > MAX_INLINE_BYTES:
+            raise PhotoUnusableError("The prepared photo is too large to send (over 7 MB).",
+                                     f"{len(data)} bytes")
+        image_config: dict[str, str] = {"aspectRatio": style.aspect_ratio}
+        if self.model.startswith("gemini-3"):
+            image_config["imageSize"] = self.image_size  # 2.5 Flash Image rejects the field
+        return {
+            "contents": [{"role": "user", "parts": [
+                {"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}},
+                {"text": style.prompt},
+            ]}],
+            "generationConfig": {"responseModalities": ["IMAGE"], "imageConfig": image_config},
+        }
+
+    def _is_cancelled(self, cancel: threading.Event | None) -> bool:
+        return self._closing.is_set() or (cancel is not None and cancel.is_set())
+
+    def _wait(self, seconds: float, cancel: threading.Event | None) -> None:
+        if self._sleep is time.sleep:
+            (cancel or self._closing).wait(seconds)
+        else:
+            self._sleep(seconds)
+        if self._is_cancelled(cancel):
+            raise CancelledError("cancelled while waiting to retry")
+
+    def _backoff(self, failures: int, retry_after: float | None) -> float:
+        delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (failures - 1))
+        delay *= 0.8 + 0.4 * self._jitter()  # spread workers that failed together
+        return max(delay, retry_after or 0.0)
+
+    def _attempt(self, body: bytes, cancel: threading.Event | None) -> GeneratedImage:
+        while not self._slots.acquire(timeout=0.2):
+            if self._is_cancelled(cancel):
+                raise CancelledError("cancelled while waiting for a free connection")
+        try:
+            self._limiter.acquire(cancel or self._closing)
+            if self._is_cancelled(cancel):
+                raise CancelledError("cancelled before sending")
+            url = f"{self.api_url}/{_model_path(self.model)}:generateContent"
+            try:
+                response = self._http.post(url, content=body,
+                                           headers={"content-type": "application/json"})
+            except httpx.TimeoutException as exc:
+                raise _NetworkError("The image service took too long to answer.",
+                                    redact(f"{type(exc).__name__}: {exc}")) from None
+            except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+                raise _NetworkError("The image service could not be reached.",
+                                    redact(f"{type(exc).__name__}: {exc}")) from None
+            except httpx.HTTPError as exc:
+                raise GenerationFailedError("The request could not be sent.",
+                                            redact(f"{type(exc).__name__}: {exc}")) from None
+        finally:
+            self._slots.release()
+        if not response.is_success:
+            raise classify_error(response.status_code, response.content, self.model,
+                                 response.headers.get("retry-after"))
+        try:
+            data = response.json()
+        except ValueError:
+            raise TransientError("The image service sent an answer the app cannot read.",
+                                 redact(f"HTTP {response.status_code}, not JSON: "
+                                        f"{response.text[:200]!r}")) from None
+        return parse_answer(data)
+
+    def generate(self, image_path: Path, style: Style, *,
+                 cancel: threading.Event | None = None) -> GeneratedImage:
+        """One image for one photo: up to ``max_attempts`` HTTP attempts in all."""
+        body = json.dumps(self.build_body(image_path, style)).encode()
+        retried_no_image = False
+        last: TransientError | None = None
+        attempts = 0
+        while attempts < self.max_attempts:
+            if self._is_cancelled(cancel):
+                raise CancelledError("cancelled before sending")
+            attempts += 1
+            try:
+                return self._attempt(body, cancel)
+            except NoImageError as exc:
+                if not exc.retry_once or retried_no_image or attempts >= self.max_attempts:
+                    raise
+                retried_no_image = True
+                log.warning("No image (%s), trying once more: %s", exc.kind, exc.detail)
+            except TransientError as exc:
+                last = exc
+                if attempts >= self.max_attempts:
+                    break
+                delay = self._backoff(attempts, exc.retry_after)
+                log.warning("Attempt %d of %d failed (%s); retrying in %.1f s", attempts,
+                            self.max_attempts, exc.detail or exc.message, delay)
+                self._wait(delay, cancel)
+        if isinstance(last, _NetworkError):
+            message = ("The image service was unreachable; check the internet connection and "
+                       "try again later.")
+        else:
+            message = "The image service was busy; try again later."
+        detail = f"gave up after {attempts} attempts; last: {last.detail if last else '-'}"
+        raise GenerationFailedError(message, detail)
+
+    # The three calls ----------------------------------------------------------------------
+
+    def _sidecar(self, job_id: str) -> Path:
+        if not _JOB_ID.match(job_id):  # also keeps a crafted id from leaving the spool folder
+            raise LookupError(f"not a live job id: {job_id!r}")
+        return self.spool_dir / f"{job_id}.json"
+
+    def create_job(self, image_path: Path, style: Style, *,
+                   cancel: threading.Event | None = None) -> dict[str, Any]:
+        """Generate the image and spool it; returns once the paid result is safe on disk."""
+        job_id = f"gem_{secrets.token_hex(6)}"
+        created_at = _now_iso()
+        log.info("Sending job %s (style %s) to %s", job_id, style.id, self.model)
+        image = self.generate(image_path, style, cancel=cancel)
+        cost = cost_from_usage(self.model, image.usage.prompt_tokens, image.usage.output_tokens,
+                               image.usage.thoughts_tokens)
+        image_file = self.spool_dir / f"{job_id}{_EXTENSIONS.get(image.mime_type, '.bin')}"
+        atomic_write_bytes(image_file, image.data)  # the image first: it is what was paid for
+        sidecar = {
+            "job_id": job_id, "file": image_file.name, "mime_type": image.mime_type,
+            "created_at": created_at, "completed_at": _now_iso(), "style": style.id,
+            "model": self.model, "model_version": image.model_version,
+            "finish_reason": image.finish_reason, "text": image.text[:1000],
+            "usage": {"prompt_tokens": image.usage.prompt_tokens,
+                      "output_tokens": image.usage.output_tokens,
+                      "thoughts_tokens": image.usage.thoughts_tokens,
+                      "cost_usd": cost.cost_usd, "price_known": cost.known_model},
+        }
+        atomic_write_bytes(self._sidecar(job_id), json.dumps(sidecar, indent=1).encode())
+        log.info("Job %s: image received (%s, %d bytes, $%.4f)", job_id, image.mime_type,
+                 len(image.data), cost.cost_usd)
+        return {"job_id": job_id, "status": "queued", "created_at": created_at}
+
+    def get_job_status(self, job_id: str) -> dict[str, Any]:
+        try:
+            meta = json.loads(self._sidecar(job_id).read_text(encoding="utf-8"))
+            image_file = self.spool_dir / Path(str(meta["file"])).name
+        except (OSError, ValueError, KeyError, TypeError):
+            raise LookupError(f"no spooled result for job {job_id}") from None
+        if not image_file.is_file():
+            raise LookupError(f"the spooled image of job {job_id} is missing")
+        usage = meta.get("usage") or {}
+        return {
+            "job_id": job_id, "status": "completed",
+            "output_url": image_file.resolve().as_uri(),
+            "completed_at": meta.get("completed_at"), "mime_type": meta.get("mime_type"),
+            "usage": {"prompt_tokens": usage.get("prompt_tokens", 0),
+                      "output_tokens": usage.get("output_tokens", 0),
+                      "cost_usd": usage.get("cost_usd", 0.0)},
+        }
+
+    def download_result(self, output_url: str) -> bytes:
+        """The spooled image's bytes; only file URIs inside the spool folder are accepted."""
+        parts = urlsplit(output_url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"not a spooled result: {output_url!r}")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not path.is_relative_to(self.spool_dir.resolve()):
+            raise ValueError(f"not a spooled result: {output_url!r}")
+        return path.read_bytes()
+
+    def discard(self, job_id: str) -> None:
+        """Delete a job's spool files once the engine has stored its result."""
+        sidecar = self._sidecar(job_id)
+        for path in self.spool_dir.glob(f"{job_id}.*"):
+            if path != sidecar:
+                path.unlink(missing_ok=True)
+        sidecar.unlink(missing_ok=True)  # last, so a crash midway leaves the result findable
+
+    def check_key(self) -> KeyCheck:
+        """Is the key accepted and the model there? A metadata GET: nothing is generated."""
+        try:
+            response = self._http.get(f"{self.api_url}/{_model_path(self.model)}",
+                                      timeout=httpx.Timeout(20.0))
+        except httpx.HTTPError as exc:
+            return _interpret_check(self.model, None, exc)
+        return _interpret_check(self.model, response)
+
+    def close(self) -> None:
+        """Wake anything waiting to send or retry (they end cancelled), then close the pool."""
+        self._closing.set()
+        self._http.close()

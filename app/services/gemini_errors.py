@@ -1,0 +1,170 @@
+"""Turning a failed Gemini HTTP answer into the app's own errors, each with a plain sentence.
+
+Three outcomes: an AccountProblemError concerns every job (stop sending, ask the user once); a
+GenerationFailedError concerns this photo alone; a TransientError is worth another attempt
+(carrying the server's ``RetryInfo.retryDelay`` when it gave one). Error bodies may be Google's
+JSON envelope, or HTML and plain text from a proxy. Every detail passes through ``redact``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.logging_setup import redact
+from app.services.errors import (
+    AccountProblemError,
+    AccountProblemKind,
+    GenerationFailedError,
+    TransientError,
+)
+
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_LIMIT_ZERO = re.compile(r"\blimit:\s*0\b")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+KEY_REFUSED = "The API key was refused. Open Settings and enter a valid Gemini API key."
+
+
+@dataclass
+class ErrorBody:
+    """What a Google error envelope says; everything empty when the body was not one."""
+
+    code: int | None = None
+    status: str = ""
+    message: str = ""
+    reasons: list[str] = field(default_factory=list)
+    quota_ids: list[str] = field(default_factory=list)
+    quota_values: list[str] = field(default_factory=list)
+    retry_delay: float | None = None
+    raw_text: str = ""  # a short plain-text version of a body that was not JSON
+
+
+def parse_duration(value: Any) -> float | None:
+    """A protobuf Duration as JSON ("26s", "1.5s") in seconds, or None."""
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and (match := _DURATION.match(value)):
+        return float(match.group(1))
+    return None
+
+
+def _plain_text(text: str) -> str:
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return " ".join(text.split())[:300]
+
+
+def parse_error_body(body: bytes | str) -> ErrorBody:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ErrorBody(raw_text=_plain_text(text))
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return ErrorBody(raw_text=_plain_text(text))
+    parsed = ErrorBody(code=error.get("code") if isinstance(error.get("code"), int) else None,
+                       status=str(error.get("status") or ""),
+                       message=str(error.get("message") or ""))
+    details = error.get("details")
+    for detail in details if isinstance(details, list) else []:
+        if not isinstance(detail, dict):
+            continue
+        kind = str(detail.get("@type", ""))
+        if kind.endswith("google.rpc.ErrorInfo") and detail.get("reason"):
+            parsed.reasons.append(str(detail["reason"]))
+        elif kind.endswith("google.rpc.QuotaFailure"):
+            for violation in detail.get("violations") or []:
+                if isinstance(violation, dict):
+                    parsed.quota_ids.append(str(violation.get("quotaId", "")))
+                    if "quotaValue" in violation:
+                        parsed.quota_values.append(str(violation["quotaValue"]))
+        elif kind.endswith("google.rpc.RetryInfo"):
+            parsed.retry_delay = parse_duration(detail.get("retryDelay"))
+    return parsed
+
+
+def _detail(status: int, body: ErrorBody) -> str:
+    parts = [f"HTTP {status}"]
+    if body.status:
+        parts.append(body.status)
+    if body.reasons:
+        parts.append("reason " + ",".join(body.reasons))
+    if body.quota_ids:
+        parts.append("quota " + ",".join(body.quota_ids))
+    said = body.message or body.raw_text
+    if said:
+        parts.append(said[:500])
+    return redact(" ".join(parts))
+
+
+def classify_error(status: int, body: bytes | str, model: str,
+                   retry_after_header: str | None = None) -> Exception:
+    """The exception for an HTTP error answer (returned, not raised)."""
+    parsed = parse_error_body(body)
+    detail = _detail(status, parsed)
+    reasons = set(parsed.reasons)
+    retry_after = parsed.retry_delay
+    if retry_after is None and retry_after_header:
+        retry_after = parse_duration(retry_after_header.strip() + "s")
+
+    def account(kind: AccountProblemKind, message: str) -> AccountProblemError:
+        return AccountProblemError(kind, message, detail)
+
+    if "API_KEY_INVALID" in reasons or status == 401 or (
+            status == 400 and "api key not valid" in parsed.message.lower()):
+        return account(AccountProblemKind.KEY_REFUSED, KEY_REFUSED)
+    if status == 400 and parsed.status == "FAILED_PRECONDITION":
+        return account(AccountProblemKind.BILLING,
+                       "Google will not serve this key without billing (the free tier is not "
+                       "offered everywhere). Enable billing for the key's project in Google AI "
+                       "Studio, then try again.")
+    if status == 402:
+        return account(AccountProblemKind.BILLING,
+                       "The prepaid credit of the key's Google account is used up. Top up "
+                       "billing in Google AI Studio, then try again.")
+    if status == 403:
+        if "SERVICE_DISABLED" in reasons:
+            return account(AccountProblemKind.API_DISABLED,
+                           "The Gemini API is not enabled for this key's Google Cloud project. "
+                           "Enable the Generative Language API for the project, then try again.")
+        return account(AccountProblemKind.KEY_REFUSED,
+                       "The API key is not allowed to use the Gemini API. Open Settings and "
+                       "enter a valid Gemini API key, or lift the key's restrictions.")
+    if status == 404:
+        return account(AccountProblemKind.MODEL_UNAVAILABLE,
+                       f"Model {model} is not available any more (Google retires older models)"
+                       " or the name is mistyped. Choose another model in Settings.")
+    if status == 429:
+        if any(_LIMIT_ZERO.search(t) for t in (parsed.message, parsed.raw_text)) or any(
+                v.strip() == "0" for v in parsed.quota_values):
+            return account(AccountProblemKind.BILLING,
+                           "This API key has no quota for image generation (Google's free tier "
+                           "has none for image models). Enable billing for the key's project "
+                           "in Google AI Studio, then try again.")
+        if any("perday" in q.lower() for q in parsed.quota_ids):
+            return account(AccountProblemKind.DAILY_QUOTA,
+                           "The daily limit of image requests for this API key is used up. It "
+                           "resets at midnight Pacific time; try again then, or raise the limit "
+                           "in Google AI Studio.")
+        return TransientError("The image service asked the app to slow down.", detail,
+                              retry_after=retry_after)
+    if status in TRANSIENT_STATUSES:
+        return TransientError("The image service was busy.", detail, retry_after=retry_after)
+    if status == 400:
+        said = parsed.message or parsed.raw_text or "no reason given"
+        return GenerationFailedError(
+            redact(f"The image service could not use this photo: {shorten(said, 200)}"), detail)
+    if status == 413:
+        return GenerationFailedError("The photo is too large for the image service.", detail)
+    return GenerationFailedError(
+        f"The image service refused the request (HTTP {status}).", detail)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
