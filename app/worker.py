@@ -42,12 +42,12 @@ class _Task(QRunnable):
         self._wants_progress = wants_progress
         self.setAutoDelete(True)
 
+    def _report(self, value: object) -> None:
+        self._signals.progressed.emit(value)
+
     def run(self) -> None:
         try:
-            if self._wants_progress:
-                result = self._fn(self._signals.progressed.emit)
-            else:
-                result = self._fn()
+            result = self._fn(self._report) if self._wants_progress else self._fn()
         except BaseException as error:  # handed to the owner's thread, never lost
             self._signals.failed.emit(error)
         else:

@@ -61,7 +61,8 @@ def _parse_positive_int(raw: str, name: str, upper: int) -> int:
     try:
         number = int(str(raw).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number from 1 to {upper}, not {raw!r}.") from None
+        raise ConfigError(
+            f"{name} must be a whole number from 1 to {upper}, not {raw!r}.") from None
     if not 1 <= number <= upper:
         raise ConfigError(f"{name} must be a whole number from 1 to {upper}, not {raw!r}.")
     return number

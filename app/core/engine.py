@@ -87,6 +87,7 @@ class Engine:
         self._client = client
         self._client_options = client_options or {}
         self._client_lock = threading.Lock()
+        self._retired: list[NanoBananaClient] = []
 
     # -- the client is built on first use: live mode without a key still shows the history ---
 
@@ -100,16 +101,18 @@ class Engine:
     def reconfigure(self, config: Config) -> None:
         """Apply new settings; the next job builds a client for the new mode, model or key."""
         with self._client_lock:
-            old, self._client = self._client, None
+            if self._client is not None:
+                # Jobs in flight keep using the old client; it is closed with the engine.
+                self._retired.append(self._client)
+            self._client = None
             self.config = config
-        if old is not None:
-            old.close()
 
     def close(self) -> None:
         with self._client_lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+            clients = [*self._retired, *([self._client] if self._client else [])]
+            self._client, self._retired = None, []
+        for client in clients:
+            client.close()
         self.store.close()
 
     # -- adding ------------------------------------------------------------------------------
@@ -263,7 +266,7 @@ class Engine:
             if on_progress:
                 on_progress(job)
             self._check_cancel(job.id, cancel)
-            created = client.create_job(Path(job.upload_path or ""), style)
+            created = client.create_job(Path(job.upload_path or ""), style, cancel=cancel)
             job = self.store.update(job.id, client_job_id=created["job_id"])
             status = client.get_job_status(created["job_id"])
         if status.get("status") != "completed":

@@ -5,6 +5,7 @@ The API key is never stored here: it lives in the OS keyring or the environment.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -30,10 +31,8 @@ class SettingsStore:
         except (OSError, ValueError) as exc:
             # Keep the damaged file for inspection and start from the defaults.
             log.warning("Settings file %s could not be read (%s); using defaults", self.path, exc)
-            try:
+            with contextlib.suppress(OSError):
                 os.replace(self.path, self.path.with_suffix(".damaged.json"))
-            except OSError:
-                pass
             return {}
         return data if isinstance(data, dict) else {}
 

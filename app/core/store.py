@@ -251,7 +251,7 @@ class JobStore:
                             error=error, error_detail=detail)
 
     def requeue(self, job_id: str, note: str | None = None) -> Job | None:
-        """PROCESSING -> QUEUED without counting the attempt (the account, not the photo, failed)."""
+        """PROCESSING -> QUEUED, not counting the attempt: the account failed, not the photo."""
         with self._write() as db:
             changed = db.execute(
                 "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0),"

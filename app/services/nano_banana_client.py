@@ -34,8 +34,10 @@ class NanoBananaClient(Protocol):
     mode: Mode
     model: str | None
 
-    def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
-        """Start a job: ``{"job_id", "status": "queued", "created_at"}``."""
+    def create_job(self, image_path: Path, style: Style, *,
+                   cancel: threading.Event | None = None) -> dict[str, Any]:
+        """Start a job: ``{"job_id", "status": "queued", "created_at"}``. ``cancel`` stops a
+        job still waiting for its turn to be sent."""
         ...
 
     def get_job_status(self, job_id: str) -> dict[str, Any]:
@@ -65,7 +67,8 @@ class MockNanoBananaClient:
         self._lock = threading.Lock()
         log.info("NanoBananaClient initialized in mock mode")
 
-    def create_job(self, image_path: Path, style: Style) -> dict[str, Any]:
+    def create_job(self, image_path: Path, style: Style, *,
+                   cancel: threading.Event | None = None) -> dict[str, Any]:
         job_id = f"mock_{secrets.token_hex(6)}"
         with self._lock:
             self._jobs[job_id] = (Path(image_path), style)
