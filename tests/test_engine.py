@@ -41,7 +41,7 @@ def test_a_photo_becomes_a_completed_job_with_files_in_place(
     engine = Engine(mock_config)
     added = engine.add_photos([_photo(tmp_path / "in" / "red mug.jpg")], "studio_white")
     (job,) = added.jobs
-    assert job.status is JobStatus.QUEUED and job.source_hash
+    assert job.status is JobStatus.QUEUED
 
     seen: list[JobStatus] = []
     done = engine.process(job.id, on_progress=lambda j: seen.append(j.status))
@@ -49,6 +49,7 @@ def test_a_photo_becomes_a_completed_job_with_files_in_place(
     assert done.status is JobStatus.COMPLETED
     assert seen[0] is JobStatus.PROCESSING
     assert done.mode == Mode.MOCK and done.cost_usd == 0.0 and done.attempts == 1
+    assert done.source_hash and len(done.source_hash) == 64
     assert done.client_job_id and done.client_job_id.startswith("mock_")
     assert Path(done.output_path or "") == out_dir / "red mug_studio_white.png"
     for name in (done.upload_path, done.result_path, done.thumbnail_path,

@@ -126,8 +126,10 @@ class Engine:
         new: list[NewJob] = []
         seen: set[str] = set()
         for photo in photos:
-            digest = file_hash(photo) if photo.is_file() else None
-            if skip_duplicates and digest:
+            # Hashing waits for the whole file; without de-duplication it happens during the
+            # job instead, where it costs nothing extra (the photo is read anyway).
+            digest = file_hash(photo) if skip_duplicates and photo.is_file() else None
+            if digest:
                 earlier = self.store.find_duplicate(digest, style, mode)
                 if earlier is not None or digest in seen:
                     if earlier is not None:
@@ -316,13 +318,15 @@ class Engine:
     def usage_this_month(self) -> UsageTotals:
         return usage_this_month(self.store)
 
-    def estimate_cost(self, job_count: int) -> float:
-        """What running this many jobs will cost at the configured model's price."""
+    def estimate_cost(self, job_count: int) -> float | None:
+        """What running this many jobs will cost at the configured model's price; None when
+        the model's price is not known."""
         if self.config.mode is Mode.MOCK or job_count <= 0:
             return 0.0
         from app.services.pricing import price_per_image
 
-        return job_count * price_per_image(self.config.model)
+        price = price_per_image(self.config.model)
+        return None if price is None else job_count * price
 
     def queued(self) -> list[Job]:
         return self.store.all([JobStatus.QUEUED])

@@ -46,14 +46,15 @@ class Storage:
         return sum(remove_stale_parts(folder) for folder in folders)
 
     def write_upload(self, job_id: str, data: bytes, extension: str) -> Path:
-        return atomic_write_bytes(self.paths.uploads / f"{job_id}{extension}", data)
+        return atomic_write_bytes(self.paths.uploads / f"{job_id}{extension}", data,
+                                  durable=False)
 
     def write_result(self, job_id: str, data: bytes, mime: str) -> Path:
         return atomic_write_bytes(self.paths.results / f"{job_id}{extension_for(mime)}", data)
 
     def write_thumbnail(self, job_id: str, kind: str, data: bytes, mime: str) -> Path:
         name = f"{job_id}.{kind}{extension_for(mime)}"
-        return atomic_write_bytes(self.paths.thumbnails / name, data)
+        return atomic_write_bytes(self.paths.thumbnails / name, data, durable=False)
 
     @staticmethod
     def output_target(source: str, style: str, mime: str, out_dir: Path, pattern: str) -> Path:
