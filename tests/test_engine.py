@@ -99,6 +99,15 @@ def test_folders_are_walked_and_other_files_reported(tmp_path: Path) -> None:
     (b"", "empty"),
     (b"this is not a photo at all, just some text", None),
 ])
+def test_the_apps_own_folders_are_not_fed_back_in(tmp_path: Path) -> None:
+    shop = tmp_path / "shop"
+    _photo(shop / "a.jpg")
+    _photo(shop / "ProductSnap" / "a_studio_white.jpg")
+    _photo(shop / "data" / "uploads" / "x.jpg")
+    photos, skipped = collect_photos([shop], exclude=[shop / "ProductSnap", shop / "data"])
+    assert [p.name for p in photos] == ["a.jpg"] and skipped == []
+
+
 def test_a_bad_file_is_one_failed_job_with_a_reason(
         mock_config: Config, tmp_path: Path, content: bytes, reason: str | None) -> None:
     bad = tmp_path / "bad.jpg"

@@ -47,9 +47,15 @@ class AddResult:
     duplicates: list[Job] = field(default_factory=list)  # photos already made in this style
 
 
-def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+def collect_photos(paths: Iterable[str | Path], exclude: Iterable[Path] = ()
+                   ) -> tuple[list[Path], list[Path]]:
     """Expand folders (recursively) into photo files. Files named explicitly are always kept:
-    a file that cannot be used becomes a failed job with its reason, not a silent drop."""
+    a file that cannot be used becomes a failed job with its reason, not a silent drop.
+
+    Folders in ``exclude`` (the app's own data and output folders) are never walked, so a
+    folder that holds earlier results does not feed them back in as new photos.
+    """
+    excluded = [Path(p).expanduser().absolute() for p in exclude]
     photos: list[Path] = []
     skipped: list[Path] = []
     for raw in paths:
@@ -59,6 +65,8 @@ def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]
             continue
         for child in sorted(path.rglob("*")):
             if child.name.startswith(".") or not child.is_file():
+                continue
+            if any(child.is_relative_to(folder) for folder in excluded):
                 continue
             if child.suffix.lower() in IMAGE_EXTENSIONS:
                 photos.append(child)
@@ -120,7 +128,8 @@ class Engine:
     def add_photos(self, paths: Iterable[str | Path], style: str, *,
                    skip_duplicates: bool = False) -> AddResult:
         get_style(style)  # an unknown style is a usage error before anything is written
-        photos, skipped = collect_photos(paths)
+        photos, skipped = collect_photos(
+            paths, exclude=(self.config.paths.data, Path(self.config.output_dir)))
         mode = self.config.mode.value
         result = AddResult(skipped=skipped)
         new: list[NewJob] = []
