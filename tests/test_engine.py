@@ -95,10 +95,6 @@ def test_folders_are_walked_and_other_files_reported(tmp_path: Path) -> None:
     assert [p.name for p in skipped] == ["notes.txt"]
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"", "empty"),
-    (b"this is not a photo at all, just some text", None),
-])
 def test_the_apps_own_folders_are_not_fed_back_in(tmp_path: Path) -> None:
     shop = tmp_path / "shop"
     _photo(shop / "a.jpg")
@@ -108,6 +104,10 @@ def test_the_apps_own_folders_are_not_fed_back_in(tmp_path: Path) -> None:
     assert [p.name for p in photos] == ["a.jpg"] and skipped == []
 
 
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "empty"),
+    (b"this is not a photo at all, just some text", None),
+])
 def test_a_bad_file_is_one_failed_job_with_a_reason(
         mock_config: Config, tmp_path: Path, content: bytes, reason: str | None) -> None:
     bad = tmp_path / "bad.jpg"
