@@ -14,6 +14,7 @@ from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 
+from app.core.config import Mode
 from app.core.engine import AddResult, Engine
 from app.core.job import Job, JobStatus
 from app.services.errors import AccountProblemError
@@ -92,10 +93,18 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         for path in result.skipped:
             reporter.say(f"skipped  {path} (not a photo)")
         outcome["own"].update(j.id for j in result.jobs)
+        say_cost(sum(j.status is JobStatus.QUEUED for j in result.jobs))
         for job in result.jobs:
             reporter.job(job)
         if not any(j.status is JobStatus.QUEUED for j in result.jobs):
             finish(EXIT_OK)
+
+    def say_cost(count: int) -> None:
+        if engine.config.mode is not Mode.LIVE or count == 0:
+            return
+        cost = engine.estimate_cost(count)
+        price = f"about ${cost:.2f}" if cost is not None else "an unknown amount"
+        reporter.say(f"Live mode: {count} photo(s) on {engine.config.model} will cost {price}.")
 
     def changed(job: Job) -> None:
         reporter.job(job)
@@ -125,6 +134,7 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
     heartbeat.timeout.connect(lambda: None)
     try:
         if paths is None:
+            say_cost(len(engine.queued()))
             queue.start(run_queued=True)
             queue.state_changed.connect(
                 lambda: queue.is_idle and queue.batch.total == 0 and finish(EXIT_OK))
