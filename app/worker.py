@@ -91,6 +91,7 @@ def run_task(pool: QThreadPool, fn: Callable[..., Any], *,
 class JobQueue(QObject):
     """The queue of jobs and the workers that run them."""
 
+    started = Signal(int)                # recovery done; this many earlier jobs are queued
     jobs_added = Signal(object)          # AddResult
     job_changed = Signal(object)         # Job, whenever its status or files change
     jobs_removed = Signal(object)        # list[str] of job ids
@@ -142,15 +143,18 @@ class JobQueue(QObject):
     # -- starting ----------------------------------------------------------------------------
 
     def start(self, run_queued: bool = True) -> None:
-        """Recover from an earlier stop and load the queue; ``run_queued=False`` holds the
-        queue paused (the app asks first in live mode)."""
+        """Recover from an earlier stop and load the queue. ``run_queued=True`` runs it (and
+        lifts an earlier pause); ``False`` holds what is queued, paused, until ``resume`` (the
+        app asks first in live mode). Call it only while holding the runner lock."""
         def recover() -> list[str]:
             self.engine.recover()
             return [job.id for job in self.engine.queued()]
 
         def loaded(ids: list[str]) -> None:
-            self._paused = self._paused or not run_queued
+            if self._problem is None:
+                self._paused = not run_queued and bool(ids)
             self._enqueue(ids)
+            self.started.emit(len(ids))
 
         run_task(self._control, recover, on_done=loaded, on_error=self._control_failed)
 
@@ -162,22 +166,25 @@ class JobQueue(QObject):
             return self.engine.add_photos(paths, style, skip_duplicates=skip_duplicates)
 
         def added(result: AddResult) -> None:
-            self.jobs_added.emit(result)
             for job in result.jobs:
                 if job.status.is_final:
                     self.batch.add(1)
                     self.batch.record(job)
-            self._enqueue([j.id for j in result.jobs if j.status is JobStatus.QUEUED])
+            self._enqueue([j.id for j in result.jobs if j.status is JobStatus.QUEUED],
+                          pump=False)
+            self.jobs_added.emit(result)  # after counting, so the batch's total is current
+            self._pump()
 
         run_task(self._control, add, on_done=added, on_error=self._control_failed)
 
-    def _enqueue(self, ids: list[str]) -> None:
+    def _enqueue(self, ids: list[str], pump: bool = True) -> None:
         known = set(self._pending) | set(self._running)
         fresh = [i for i in ids if i not in known]
         self._pending.extend(fresh)
         self.batch.add(len(fresh))
         self.state_changed.emit()
-        self._pump()
+        if pump:
+            self._pump()
 
     # -- controls ----------------------------------------------------------------------------
 
@@ -302,11 +309,14 @@ class JobQueue(QObject):
                 self.account_problem_met.emit(error)
         else:
             log.error("Job %s could not run", job_id, exc_info=error)
-        job = self.engine.store.find(job_id)
-        if job is not None:
-            self.job_changed.emit(job)
+        run_task(self._control, lambda: self.engine.store.find(job_id),
+                 on_done=self._job_reloaded, on_error=self._control_failed)
         self.state_changed.emit()
         self._pump()
+
+    def _job_reloaded(self, job: Job | None) -> None:
+        if job is not None:
+            self.job_changed.emit(job)
 
     def _check_idle(self) -> None:
         if self._running or (self._pending and not self._paused):

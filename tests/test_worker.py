@@ -145,10 +145,21 @@ def test_start_recovers_interrupted_jobs_and_holds_them_when_asked(
     engine.store.claim(jobs[0].id, "mock", None)  # as if the app was killed mid-job
 
     queue = JobQueue(engine, parallel=2)
-    with qtbot.waitSignal(queue.state_changed, timeout=10_000):
+    with qtbot.waitSignal(queue.started, timeout=10_000) as started:
         queue.start(run_queued=False)
+    assert started.args == [2]
     assert queue.is_paused and queue.pending_count == 2
     with qtbot.waitSignal(queue.batch_finished, timeout=10_000):
         queue.resume()
     assert all(j.status is JobStatus.COMPLETED for j in engine.store.all())
+    queue.shutdown()
+
+
+def test_start_with_nothing_queued_does_not_hold_the_queue(
+        qtbot: QtBot, mock_config: Config) -> None:
+    queue = JobQueue(Engine(mock_config), parallel=1)
+    queue.pause()
+    with qtbot.waitSignal(queue.started, timeout=10_000) as started:
+        queue.start(run_queued=True)
+    assert started.args == [0] and not queue.is_paused
     queue.shutdown()

@@ -1,0 +1,204 @@
+"""The detail view of one job: before and after, what it was made with, what it cost, the full
+error when it failed, and the actions on it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.job import Job, JobStatus
+from app.gui import theme
+from app.gui.compare_view import CompareView, Layout
+from app.gui.gallery_model import style_name
+from app.gui.pools import run_for
+from app.gui.thumbnails import load_image
+
+PREVIEW_EDGE = 1600
+
+# action ids, shared with the main window
+RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE = (
+    "retry", "cancel", "open", "show", "copy", "save-as", "remove")
+
+
+class DetailPanel(QWidget):
+    action_requested = Signal(str, str)  # action id, job id
+    closed = Signal()
+
+    def __init__(self, pool: QThreadPool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.setAccessibleName(self.tr("Photo details"))
+        self.setMinimumWidth(340)
+        self._pool = pool
+        self._job: Job | None = None
+        self._generation = 0
+        self._loaded_paths: tuple[str, str] = ("", "")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 12)
+        layout.setSpacing(10)
+
+        header = QHBoxLayout()
+        self.title = QLabel(self)
+        self.title.setFont(theme.scaled_font(self.font(), 1.25, bold=True))
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        header.addWidget(self.title, 1)
+        close = QToolButton(self)
+        close.setAutoRaise(True)
+        close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        close.setToolTip(self.tr("Close the details (Esc)"))
+        close.setAccessibleName(self.tr("Close details"))
+        close.clicked.connect(self.closed.emit)
+        header.addWidget(close)
+        layout.addLayout(header)
+
+        self.compare = CompareView(self)
+        layout.addWidget(self.compare, 1)
+
+        toggle = QHBoxLayout()
+        toggle.addStretch(1)
+        self._layouts = QButtonGroup(self)
+        for mode, label in ((Layout.SLIDER, self.tr("Slider")),
+                            (Layout.SIDE_BY_SIDE, self.tr("Side by side"))):
+            button = QPushButton(label, self)
+            button.setCheckable(True)
+            button.setChecked(mode is Layout.SLIDER)
+            button.setAccessibleName(self.tr("Compare: %1").replace("%1", label))
+            button.clicked.connect(lambda _=False, m=mode: self.compare.set_layout(m))
+            self._layouts.addButton(button)
+            toggle.addWidget(button)
+        toggle.addStretch(1)
+        layout.addLayout(toggle)
+
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setHorizontalSpacing(12)
+        self.form.setVerticalSpacing(4)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (("status", self.tr("Status")), ("style", self.tr("Style")),
+                           ("mode", self.tr("Mode")), ("model", self.tr("Model")),
+                           ("time", self.tr("Time taken")), ("cost", self.tr("Cost")),
+                           ("output", self.tr("Saved as"))):
+            value = QLabel(self)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            value.setAccessibleName(label)
+            self.fields[key] = value
+            self.form.addRow(label + ":", value)
+        layout.addLayout(self.form)
+
+        self.error = QPlainTextEdit(self)
+        self.error.setReadOnly(True)
+        self.error.setAccessibleName(self.tr("Error"))
+        self.error.setMaximumHeight(110)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.buttons: dict[str, QPushButton] = {}
+        for n, (action, label) in enumerate((
+                (OPEN, self.tr("Open")), (SHOW, self.tr("Show in folder")),
+                (COPY, self.tr("Copy image")), (SAVE_AS, self.tr("Save as…")),
+                (RETRY, self.tr("Retry")), (CANCEL, self.tr("Cancel")),
+                (REMOVE, self.tr("Remove from list")))):
+            button = QPushButton(label, self)
+            button.setAccessibleName(label.rstrip("…"))
+            button.clicked.connect(lambda _=False, a=action: self._request(a))
+            grid.addWidget(button, n // 2, n % 2)
+            self.buttons[action] = button
+        layout.addLayout(grid)
+
+    @property
+    def job(self) -> Job | None:
+        return self._job
+
+    def _request(self, action: str) -> None:
+        if self._job is not None:
+            self.action_requested.emit(action, self._job.id)
+
+    def show_job(self, job: Job | None) -> None:
+        """Show ``job``; called again with its new state whenever it changes."""
+        self._job = job
+        if job is None:
+            self.title.setText("")
+            self.compare.set_images(None, None)
+            self.compare.set_message(self.tr("Select a photo to see it here."))
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            return
+        self.title.setText(job.name)
+        self.title.setToolTip(job.source_path)
+        self._fill(job)
+        self._load_images(job)
+
+    def _fill(self, job: Job) -> None:
+        self.fields["status"].setText(theme.status_text(job.status))
+        self.fields["style"].setText(style_name(job.style))
+        self.fields["mode"].setText(self.tr("Demo (offline, free)") if job.mode == "mock"
+                                    else self.tr("Live"))
+        self.fields["model"].setText(job.model or ("—" if job.mode == "mock" else
+                                                   self.tr("not sent yet")))
+        seconds = job.seconds_taken
+        self.fields["time"].setText("—" if seconds is None
+                                    else self.tr("%1 s").replace("%1", f"{seconds:.1f}"))
+        self.fields["cost"].setText(self.tr("free (demo)") if job.mode == "mock"
+                                    else f"${job.cost_usd:.4f}")
+        self.fields["output"].setText(job.output_path or "—")
+        failed = job.status is JobStatus.FAILED
+        self.error.setVisible(failed)
+        if failed:
+            text = job.error or self.tr("It failed without a reason.")
+            if job.error_detail:
+                text += "\n\n" + self.tr("Details: %1").replace("%1", job.error_detail)
+            self.error.setPlainText(text)
+        has_result = bool(job.result_path)
+        final = job.status.is_final
+        self.buttons[OPEN].setEnabled(has_result or bool(job.output_path))
+        self.buttons[SHOW].setEnabled(True)
+        self.buttons[COPY].setEnabled(has_result)
+        self.buttons[SAVE_AS].setEnabled(has_result)
+        self.buttons[RETRY].setEnabled(job.status in (JobStatus.FAILED, JobStatus.CANCELLED))
+        self.buttons[CANCEL].setEnabled(not final)
+        self.buttons[REMOVE].setEnabled(job.status is not JobStatus.PROCESSING)
+
+    def _load_images(self, job: Job) -> None:
+        before = job.upload_path or job.source_path
+        after = job.result_path or ""
+        if (before, after) == self._loaded_paths:
+            return
+        self._loaded_paths = (before, after)
+        self._generation += 1
+        generation = self._generation
+        self.compare.set_images(None, None)
+        self.compare.set_message(self.tr("Loading…"))
+        edge = round(PREVIEW_EDGE * min(2.0, self.devicePixelRatioF()))
+
+        def load() -> tuple[QImage, QImage | None]:
+            photo = load_image(before, edge)
+            if photo.isNull() and before != job.source_path:  # the upload copy was tidied away
+                photo = load_image(job.source_path, edge)
+            return photo, (load_image(after, edge) if after else None)
+
+        def loaded(images: tuple[QImage, QImage | None]) -> None:
+            if generation == self._generation:
+                self.compare.set_images(*images)
+
+        run_for(self, self._pool, load, on_done=loaded,
+                 on_error=lambda _e: self.compare.set_message(self.tr("The pictures could not "
+                                                                      "be loaded.")))

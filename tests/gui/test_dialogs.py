@@ -1,0 +1,34 @@
+"""Unexpected exceptions are logged and reported once; About says version, mode and data folder."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app import __version__
+from app.core.config import Config
+from app.gui.dialogs import ExceptionReporter, about_text
+
+
+def test_an_unexpected_exception_is_logged_and_reported(
+        qtbot: QtBot, mock_config: Config, caplog: pytest.LogCaptureFixture) -> None:
+    reporter = ExceptionReporter(mock_config.paths.logs)
+    reporter.show_dialogs = False  # the dialog itself needs a person to close it
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        kind, error, tb = sys.exc_info()
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(reporter.reported) as reported:
+        reporter.excepthook(kind, error, tb)
+    assert reported.args == ["ValueError: a bug"]
+    assert "Unexpected error" in caplog.text and "a bug" in caplog.text
+
+
+def test_about_names_version_mode_and_data_folder(mock_config: Config) -> None:
+    text = about_text(mock_config)
+    assert __version__ in text
+    assert "Demo" in text
+    assert str(mock_config.paths.data) in text

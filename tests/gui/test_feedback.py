@@ -1,0 +1,126 @@
+"""Account problems as one banner against the stand-in Gemini server (queue paused, nothing failed,
+fixed in Settings), and the batch-finished notification through each channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from app.core.batch import BatchProgress
+from app.core.config import Config, load_config
+from app.core.job import JobStatus
+from app.core.secrets import SERVICE, USERNAME
+from app.gui.banners import BannerArea
+from app.gui.notifications import Channel, Notifier
+from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.gui.conftest import MemoryKeyring, WindowFactory, make_photos
+from tests.gui.test_main_window import drop, mime_with
+
+
+@pytest.fixture
+def standin() -> Iterator[GeminiStandIn]:
+    with GeminiStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def live_config(data_dir: Path, out_dir: Path, tmp_path: Path,
+                standin: GeminiStandIn) -> Config:
+    return load_config(env={"PRODUCTSNAP_DATA_DIR": str(data_dir),
+                            "PRODUCTSNAP_OUTPUT_DIR": str(out_dir),
+                            "IMAGE_GENERATION_MODE": "live",
+                            "NANO_BANANA_API_URL": standin.url}, cwd=tmp_path)
+
+
+def test_a_refused_key_shows_one_banner_pauses_the_queue_and_is_fixed_in_settings(
+        qtbot: QtBot, open_window: WindowFactory, live_config: Config, tmp_path: Path,
+        memory_keyring: MemoryKeyring, standin: GeminiStandIn) -> None:
+    memory_keyring.items[(SERVICE, USERNAME)] = "AIzaSyRefusedKey-0123456789abcdefghijk"
+    window = open_window(live_config)
+    assert window.banners.banner("demo") is None
+    drop(window, mime_with(make_photos(tmp_path / "p", 3)))
+
+    qtbot.waitUntil(lambda: window.banners.banner("account") is not None, timeout=15_000)
+    banner = window.banners.banner("account")
+    assert "Gemini refused the API key" in banner.text
+    assert "settings" in banner.buttons
+    queue = window.session.queue
+    assert queue.is_paused and queue.account_problem is not None
+    qtbot.waitUntil(lambda: queue.running_count == 0, timeout=10_000)
+    counts = window.model.counts()
+    assert counts[JobStatus.FAILED] == 0  # not a wall of failed tiles
+    assert counts[JobStatus.QUEUED] == 3
+
+    # The fix: Settings, a working key (stored in the keyring at once), OK.
+    banner.buttons["settings"].click()
+    dialog = window.commands.settings_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.key.probed, timeout=5000):
+        pass
+    dialog.key.edit.setText(API_KEY)
+    with qtbot.waitSignal(dialog.key.key_stored, timeout=5000):
+        dialog.key.save_key()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.model.counts()[JobStatus.COMPLETED] == 3, timeout=20_000)
+    assert window.banners.banner("account") is None
+    assert not queue.is_paused
+
+
+def test_live_mode_without_a_key_says_so_once(
+        qtbot: QtBot, open_window: WindowFactory, live_config: Config, tmp_path: Path) -> None:
+    window = open_window(live_config)
+    drop(window, mime_with(make_photos(tmp_path / "p", 2)))
+    qtbot.waitUntil(lambda: window.banners.banner("account") is not None, timeout=10_000)
+    assert "needs a Gemini API key" in window.banners.banner("account").text
+    assert window.model.counts()[JobStatus.FAILED] == 0
+
+
+def _batch(completed: int, failed: int = 0) -> BatchProgress:
+    batch = BatchProgress(total=completed + failed)
+    batch.completed, batch.failed = completed, failed
+    return batch
+
+
+@pytest.fixture
+def host(qtbot: QtBot) -> tuple[QWidget, BannerArea]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    banners = BannerArea(window)
+    return window, banners
+
+
+def test_a_finished_batch_notifies_through_the_tray_when_the_window_is_behind(
+        host: tuple[QWidget, BannerArea], monkeypatch: pytest.MonkeyPatch) -> None:
+    window, banners = host
+    notifier = Notifier(window, banners, QIcon(), tray_available=lambda: True)
+    shown: list[tuple] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QSystemTrayIcon.showMessage",
+                        lambda self, *args: shown.append(args))
+    assert notifier.batch_finished(_batch(12, 1)) is Channel.TRAY
+    assert shown[0][:2] == ("ProductSnap", "12 product photos ready, 1 failed")
+    assert banners.banner("finished") is None
+
+
+def test_without_a_tray_the_notice_is_shown_in_the_window(
+        host: tuple[QWidget, BannerArea]) -> None:
+    window, banners = host
+    notifier = Notifier(window, banners, QIcon(), tray_available=lambda: False)
+    assert notifier.batch_finished(_batch(1)) is Channel.IN_WINDOW
+    assert banners.banner("finished").text == "1 product photo ready"
+
+
+def test_no_notification_when_the_user_is_looking_or_has_turned_them_off(
+        host: tuple[QWidget, BannerArea], monkeypatch: pytest.MonkeyPatch) -> None:
+    window, banners = host
+    notifier = Notifier(window, banners, QIcon(), tray_available=lambda: True)
+    said: list[str] = []
+    notifier.status_message = said.append
+    assert notifier.batch_finished(_batch(3), enabled=False) is Channel.NONE
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    assert notifier.batch_finished(_batch(3)) is Channel.WINDOW_ACTIVE
+    assert said == ["3 product photos ready"]
