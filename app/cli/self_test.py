@@ -20,7 +20,7 @@ from app import __version__
 def _check_imports() -> str:
     import httpx  # noqa: F401
     import pillow_heif  # noqa: F401
-    import PySide6.QtGui  # noqa: F401
+    import PySide6.QtGui
     import PySide6.QtWidgets  # noqa: F401
     import qasync  # noqa: F401
     from PIL import Image, features
