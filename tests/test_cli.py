@@ -146,3 +146,36 @@ def test_killed_mid_batch_then_resume_completes_every_photo_once(
             image.load()  # a whole, readable PNG
     listed = records(run(["jobs", "--json"], cli_env).stdout)
     assert len(listed) == 24 and {r["status"] for r in listed} == {"completed"}
+
+
+def test_resume_with_nothing_left_ends_at_once(cli_env: dict[str, str]) -> None:
+    result = run(["resume", "--json"], cli_env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and "0 completed, 0 failed" in result.stderr
+
+
+def test_interrupt_leaves_the_rest_queued_for_resume(
+        cli_env: dict[str, str], tmp_path: Path, data_dir: Path) -> None:
+    _photos(tmp_path / "batch", 30, size=(2400, 1800))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "generate", str(tmp_path / "batch"), "--parallel", "1",
+         "--json"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    database = data_dir / "jobs.sqlite3"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(database) as db:
+                if db.execute("SELECT COUNT(*) FROM jobs WHERE status='completed'").fetchone()[0]:
+                    break
+        except sqlite3.OperationalError:
+            continue
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    statuses = [json.loads(line)["status"] for line in stdout.splitlines()]
+    assert len(statuses) == 30 and "queued" in statuses and "completed" in statuses
+    assert "productsnap resume" in stderr
+    assert run(["resume"], cli_env).returncode == 0
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM jobs WHERE status='completed'").fetchone()[0] == 30

@@ -70,6 +70,79 @@ def human_line(job: Job) -> str:
     return f"{job.status.value:<8} {job.name}"
 
 
+class BatchRun:
+    """One ``generate`` or ``resume``: runs the queue until it is done, stopped or interrupted."""
+
+    def __init__(self, engine: Engine, queue: JobQueue, reporter: BatchReporter,
+                 app: QCoreApplication) -> None:
+        self.engine = engine
+        self.queue = queue
+        self.reporter = reporter
+        self.app = app
+        self.code: int | None = None
+        self.own: list[str] = []  # the jobs this run added, in order
+        queue.started.connect(self._started)
+        queue.jobs_added.connect(self._added)
+        queue.job_changed.connect(self._changed)
+        queue.account_problem_met.connect(self._account_problem)
+        queue.batch_finished.connect(self._batch_finished)
+        queue.add_failed.connect(self._add_failed)
+
+    def finish(self, code: int) -> None:
+        """Record how the run ends (the first reason wins); quit once nothing is in flight."""
+        if self.code is None:
+            self.code = code
+        if self.queue.running_count == 0:
+            self.app.quit()
+
+    def say_cost(self, count: int) -> None:
+        config = self.engine.config
+        if config.mode is not Mode.LIVE or count == 0:
+            return
+        cost = self.engine.estimate_cost(count)
+        price = f"about ${cost:.2f}" if cost is not None else "an unknown amount"
+        self.reporter.say(f"Live mode: {count} photo(s) on {config.model} will cost {price}.")
+
+    def _started(self, queued: int) -> None:
+        if queued == 0:
+            self.finish(EXIT_OK)
+
+    def _added(self, result: AddResult) -> None:
+        for path in result.skipped:
+            self.reporter.say(f"skipped  {path} (not a photo)")
+        self.own.extend(j.id for j in result.jobs)
+        queued = sum(j.status is JobStatus.QUEUED for j in result.jobs)
+        self.say_cost(queued)
+        for job in result.jobs:
+            self.reporter.job(job)
+        if queued == 0:
+            self.finish(EXIT_OK)
+
+    def _changed(self, job: Job) -> None:
+        self.reporter.job(job)
+        if self.queue.running_count == 0 and self.code is not None:
+            self.app.quit()
+
+    def _account_problem(self, error: AccountProblemError) -> None:
+        self.reporter.say(f"Stopped: {error.message}")
+        self.reporter.say("The remaining photos stay queued: run `productsnap resume` once it "
+                          "is fixed.")
+        self.finish(EXIT_ACCOUNT)
+
+    def _batch_finished(self, _batch: object) -> None:
+        self.finish(EXIT_OK)
+
+    def _add_failed(self, text: str) -> None:
+        self.reporter.say(text)
+        self.finish(EXIT_FAILED)
+
+    def interrupted(self, *_: object) -> None:
+        self.reporter.say("Stopping: waiting for the photos already sent; the rest stay queued "
+                          "for `productsnap resume`.")
+        self.queue.pause()
+        self.finish(EXIT_INTERRUPTED)
+
+
 def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
               as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Run new photos (``paths``) or, with ``paths=None``, what earlier runs left queued."""
@@ -81,63 +154,15 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
                      "Wait for it to finish, or close it, and try again.")
         return EXIT_USAGE
     queue = JobQueue(engine)
-    outcome = {"code": None, "own": set()}
-
-    def finish(code: int) -> None:
-        if outcome["code"] is None:
-            outcome["code"] = code
-        if queue.running_count == 0:
-            app.quit()
-
-    def added(result: AddResult) -> None:
-        for path in result.skipped:
-            reporter.say(f"skipped  {path} (not a photo)")
-        outcome["own"].update(j.id for j in result.jobs)
-        say_cost(sum(j.status is JobStatus.QUEUED for j in result.jobs))
-        for job in result.jobs:
-            reporter.job(job)
-        if not any(j.status is JobStatus.QUEUED for j in result.jobs):
-            finish(EXIT_OK)
-
-    def say_cost(count: int) -> None:
-        if engine.config.mode is not Mode.LIVE or count == 0:
-            return
-        cost = engine.estimate_cost(count)
-        price = f"about ${cost:.2f}" if cost is not None else "an unknown amount"
-        reporter.say(f"Live mode: {count} photo(s) on {engine.config.model} will cost {price}.")
-
-    def changed(job: Job) -> None:
-        reporter.job(job)
-        if queue.running_count == 0 and outcome["code"] is not None:
-            app.quit()
-
-    def problem(error: AccountProblemError) -> None:
-        reporter.say(f"Stopped: {error.message}")
-        reporter.say("The remaining photos stay queued: run `productsnap resume` once it is fixed.")
-        finish(EXIT_ACCOUNT)
-
-    queue.jobs_added.connect(added)
-    queue.job_changed.connect(changed)
-    queue.account_problem_met.connect(problem)
-    queue.batch_finished.connect(lambda _batch: finish(EXIT_OK))
-    queue.add_failed.connect(lambda text: (reporter.say(text), finish(EXIT_FAILED)))
-
-    def interrupted(*_: object) -> None:
-        reporter.say("Stopping: waiting for the photos already sent; the rest stay queued "
-                     "for `productsnap resume`.")
-        queue.pause()
-        finish(EXIT_INTERRUPTED)
-
-    previous = signal.signal(signal.SIGINT, interrupted)
+    run = BatchRun(engine, queue, reporter, app)
+    previous = signal.signal(signal.SIGINT, run.interrupted)
     heartbeat = QTimer()  # lets Python run its signal handlers while Qt's loop waits
-    heartbeat.start(200)
     heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
     try:
         if paths is None:
-            say_cost(len(engine.queued()))
+            run.say_cost(len(engine.queued()))
             queue.start(run_queued=True)
-            queue.state_changed.connect(
-                lambda: queue.is_idle and queue.batch.total == 0 and finish(EXIT_OK))
         else:
             queue.add_photos(list(paths), style or engine.config.default_style)
         app.exec()
@@ -147,10 +172,10 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         queue.shutdown()
         lock.unlock()
 
-    left = engine.store.many(sorted(outcome["own"])) if paths is not None else engine.queued()
+    left = engine.store.many(run.own) if paths is not None else engine.queued()
     for job in left:
         reporter.job(job, force=job.status is JobStatus.QUEUED)
-    code = outcome["code"] if outcome["code"] is not None else EXIT_OK
+    code = EXIT_OK if run.code is None else run.code
     if code == EXIT_OK and reporter.failed:
         code = EXIT_FAILED
     summary = f"{reporter.completed} completed, {reporter.failed} failed"
