@@ -40,6 +40,7 @@ from app.services.pricing import (
 from app.services.rate_limit import SlidingWindowLimiter
 from app.services.styles import Style, get_style
 from tests import gemini_standin as g
+from tests.fakes import FakeClock
 from tests.gemini_standin import API_KEY, PNG, GeminiStandIn
 
 STYLE = Style(id="catalog", name="Catalog", description="", aspect_ratio="4:5",
@@ -47,22 +48,6 @@ STYLE = Style(id="catalog", name="Catalog", description="", aspect_ratio="4:5",
               backdrop=("#ffffff", "#eeeeee"))
 
 
-class FakeClock:
-    """A clock that only moves when someone sleeps; shared by the client and the server."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        with self._lock:
-            return self.t
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.t += seconds
 
 
 @pytest.fixture

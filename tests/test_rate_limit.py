@@ -9,22 +9,7 @@ import pytest
 
 from app.services.errors import CancelledError
 from app.services.rate_limit import SlidingWindowLimiter
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        with self._lock:
-            return self.t
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.t += seconds
+from tests.fakes import FakeClock
 
 
 def max_in_any_window(starts: list[float], window: float) -> int:

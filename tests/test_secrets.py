@@ -16,28 +16,10 @@ from app.cli.key_command import run_key_command
 from app.core import secrets
 from app.core.config import Config, load_config
 from app.core.logging_setup import redact
+from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
 
 KEY = "AIzaSyTestKeyForProductSnap-0123456789abcdefg"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.items[(service, username)]
 
 
 class PlaintextFileKeyring(MemoryKeyring):

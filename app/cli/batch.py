@@ -14,6 +14,7 @@ from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 
+from app.core.batch import BatchProgress
 from app.core.config import Mode
 from app.core.engine import AddResult, Engine
 from app.core.job import Job, JobStatus
@@ -38,18 +39,13 @@ class BatchReporter:
         self.stdout = stdout
         self.stderr = stderr
         self.reported: set[str] = set()
-        self.completed = self.failed = self.cancelled = 0
+        self.tally = BatchProgress()
 
     def job(self, job: Job, force: bool = False) -> None:
         if job.id in self.reported or not (job.status.is_final or force):
             return
         self.reported.add(job.id)
-        if job.status is JobStatus.COMPLETED:
-            self.completed += 1
-        elif job.status is JobStatus.FAILED:
-            self.failed += 1
-        elif job.status is JobStatus.CANCELLED:
-            self.cancelled += 1
+        self.tally.record(job)
         if self.as_json:
             self.stdout.write(json.dumps(job.as_record()) + "\n")
             self.stdout.flush()
@@ -175,11 +171,12 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
     left = engine.store.many(run.own) if paths is not None else engine.queued()
     for job in left:
         reporter.job(job, force=job.status is JobStatus.QUEUED)
+    tally = reporter.tally
     code = EXIT_OK if run.code is None else run.code
-    if code == EXIT_OK and reporter.failed:
+    if code == EXIT_OK and tally.failed:
         code = EXIT_FAILED
-    summary = f"{reporter.completed} completed, {reporter.failed} failed"
-    if reporter.cancelled:
-        summary += f", {reporter.cancelled} cancelled"
+    summary = f"{tally.completed} completed, {tally.failed} failed"
+    if tally.cancelled:
+        summary += f", {tally.cancelled} cancelled"
     reporter.say(summary)
     return code

@@ -10,7 +10,6 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from PIL import Image
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
@@ -19,25 +18,7 @@ from app.core.config import Config
 from app.gui.main_window import MainWindow
 from app.gui.pools import Pools
 from app.gui.session import AppSession
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.items[(service, username)]
+from tests.fakes import MemoryKeyring
 
 
 class NoKeyring(MemoryKeyring):

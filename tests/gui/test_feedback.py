@@ -17,8 +17,9 @@ from app.core.job import JobStatus
 from app.core.secrets import SERVICE, USERNAME
 from app.gui.banners import BannerArea
 from app.gui.notifications import Channel, Notifier
+from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
-from tests.gui.conftest import MemoryKeyring, WindowFactory, make_photos
+from tests.gui.conftest import WindowFactory, make_photos
 from tests.gui.test_main_window import drop, mime_with
 
 

@@ -18,8 +18,8 @@ from app.core.secrets import SERVICE, USERNAME
 from app.gui.async_tasks import run_coroutine
 from app.gui.pools import Pools
 from app.gui.settings_dialog import SettingsDialog
+from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
-from tests.gui.conftest import MemoryKeyring
 
 
 @pytest.fixture
