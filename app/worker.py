@@ -257,6 +257,7 @@ class JobQueue(QObject):
             if then:
                 then(jobs)
             self.state_changed.emit()
+            self._pump()  # also ends the batch when cancelling emptied the queue
 
         run_task(self._control, work, on_done=done, on_error=self._control_failed)
 

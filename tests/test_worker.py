@@ -125,9 +125,10 @@ def test_cancel_all_and_retry_failed(qtbot: QtBot, mock_config: Config, tmp_path
     queue.pause()
     with qtbot.waitSignal(queue.jobs_added, timeout=10_000):
         queue.add_photos(_photos(tmp_path / "in", 3), "studio_white")
-    with qtbot.waitSignal(queue.state_changed, timeout=10_000):
+    with qtbot.waitSignal(queue.batch_finished, timeout=10_000) as ended:
         queue.cancel_all()
-    qtbot.waitUntil(lambda: engine.store.counts()[JobStatus.CANCELLED] == 3, timeout=10_000)
+    assert (ended.args[0].total, ended.args[0].cancelled) == (3, 3)
+    assert engine.store.counts()[JobStatus.CANCELLED] == 3
     assert queue.pending_count == 0
 
     ids = [j.id for j in engine.store.all()]
