@@ -201,3 +201,19 @@ def test_live_mode_estimates_cost_and_mock_mode_is_free(
     values["mode"] = Value(Mode.LIVE, Source.ENVIRONMENT)
     live = Config(values=values, paths=live.paths, settings=live.settings)
     assert Engine(live).estimate_cost(10) == pytest.approx(0.39)
+
+
+def test_a_rebuilt_live_client_keeps_counting_this_minutes_requests(
+        mock_env: dict[str, str], tmp_path: Path) -> None:
+    from app.core.config import load_config
+
+    env = dict(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY="test-key-0123456789",
+               NANO_BANANA_API_URL="http://127.0.0.1:9/v1beta", PRODUCTSNAP_RPM="5")
+    engine = Engine(load_config(env=env, cwd=tmp_path))
+    limiter = engine.client._limiter  # type: ignore[attr-defined]
+    limiter.acquire()
+    engine.reconfigure(engine.config.with_overrides(rpm=7))  # the user changed Settings
+    rebuilt = engine.client._limiter  # type: ignore[attr-defined]
+    assert rebuilt is limiter
+    assert rebuilt.max_requests == 7 and len(rebuilt.recent_starts()) == 1
+    engine.close()

@@ -109,3 +109,16 @@ def test_bad_arguments():
         SlidingWindowLimiter(0)
     with pytest.raises(ValueError):
         SlidingWindowLimiter(1, 0)
+
+
+def test_changing_the_limit_keeps_the_starts_already_counted() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(3, 60.0, clock=clock.now, sleep=clock.sleep)
+    for _ in range(3):
+        limiter.acquire()
+    limiter.set_limit(4)
+    limiter.acquire()  # the fourth fits at once
+    assert clock.sleeps == []
+    limiter.set_limit(2)
+    limiter.acquire()  # now waits until only one of the four is left in the window
+    assert clock.t == pytest.approx(60.0)

@@ -30,6 +30,7 @@ from app.services.errors import (
     PhotoUnusableError,
 )
 from app.services.nano_banana_client import NanoBananaClient, create_client
+from app.services.rate_limit import SlidingWindowLimiter
 from app.services.styles import UnknownStyleError, get_style
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class Engine:
         self._client_options = client_options or {}
         self._client_lock = threading.Lock()
         self._retired: list[NanoBananaClient] = []
+        self._limiter: SlidingWindowLimiter | None = None
 
     # -- the client is built on first use: live mode without a key still shows the history ---
 
@@ -103,8 +105,22 @@ class Engine:
     def client(self) -> NanoBananaClient:
         with self._client_lock:
             if self._client is None:
-                self._client = create_client(self.config, **self._client_options)
+                options = dict(self._client_options)
+                if self.config.mode is Mode.LIVE:
+                    options.setdefault("limiter", self._shared_limiter())
+                self._client = create_client(self.config, **options)
             return self._client
+
+    def _shared_limiter(self) -> SlidingWindowLimiter:
+        """One requests-per-minute window for the engine's life: a client rebuilt after a
+        settings change still counts the requests its predecessor sent this minute."""
+        from app.services.gemini_client import RATE_WINDOW_S
+
+        if self._limiter is None:
+            self._limiter = SlidingWindowLimiter(self.config.rpm, RATE_WINDOW_S)
+        else:
+            self._limiter.set_limit(self.config.rpm)
+        return self._limiter
 
     def reconfigure(self, config: Config) -> None:
         """Apply new settings; the next job builds a client for the new mode, model or key."""

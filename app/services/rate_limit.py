@@ -60,6 +60,14 @@ class SlidingWindowLimiter:
             else:
                 self._sleep(wait)
 
+    def set_limit(self, max_requests: int) -> None:
+        """Change N and keep the starts already counted (a settings change mid-batch must not
+        forget the requests of the last minute)."""
+        if max_requests < 1:
+            raise ValueError("max_requests must be at least 1")
+        with self._lock:
+            self.max_requests = max_requests
+
     def recent_starts(self) -> list[float]:
         """Start times still inside the window (for diagnostics and tests)."""
         with self._lock:
