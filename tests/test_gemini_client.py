@@ -280,15 +280,17 @@ def test_backoff_has_jitter_and_a_cap(server, photo, tmp_path, clock):
     client.close()
 
 
-def test_unreachable_service(photo, tmp_path, clock):
+def test_unreachable_service_pauses_the_queue_instead_of_failing_the_photo(
+        photo, tmp_path, clock):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     client = client_for(f"http://127.0.0.1:{port}/v1beta", tmp_path, clock)
-    with pytest.raises(GenerationFailedError) as caught:
+    with pytest.raises(AccountProblemError) as caught:
         client.create_job(photo, STYLE)
-    assert "unreachable" in caught.value.message
-    assert "ConnectError" in caught.value.detail
+    assert caught.value.kind is AccountProblemKind.SERVICE_UNREACHABLE
+    assert "internet connection" in caught.value.message
+    assert "ConnectError" in (caught.value.detail or "")
     assert clock.sleeps == [1.0, 2.0, 4.0, 8.0]
     client.close()
 

@@ -100,7 +100,7 @@ class QueueFeedback(QObject):
         """One banner with the fix; the queue is already paused, the jobs stay queued."""
         self.problem = error
         actions = [("settings", self.tr("Open Settings"))]
-        if error.kind is AccountProblemKind.DAILY_QUOTA:
+        if error.kind in (AccountProblemKind.DAILY_QUOTA, AccountProblemKind.SERVICE_UNREACHABLE):
             actions.append(("resume", self.tr("Try again")))
         lead = {
             AccountProblemKind.KEY_REFUSED: self.tr("Gemini refused the API key."),

@@ -42,10 +42,15 @@ class AccountProblemKind(StrEnum):
     API_DISABLED = "api_disabled"
     DAILY_QUOTA = "daily_quota"
     MODEL_UNAVAILABLE = "model_unavailable"
+    # Not the account, but it too concerns every job alike: no connection to the service.
+    SERVICE_UNREACHABLE = "service_unreachable"
 
 
 class AccountProblemError(Exception):
-    """Concerns every job, not this photo: stop sending, keep the queue, ask the user once."""
+    """Concerns every job, not this photo: stop sending, keep the queue, ask the user once.
+
+    Mostly the account (key, billing, quota, model); also a service that cannot be reached at
+    all, which would otherwise fail a whole batch photo by photo while the network is down."""
 
     def __init__(self, kind: AccountProblemKind, message: str, detail: str | None = None) -> None:
         super().__init__(message)

@@ -152,6 +152,14 @@ class _NetworkError(TransientError):
     """No answer at all: refused, dropped, timed out."""
 
 
+class _UnreachableError(_NetworkError):
+    """No connection could be made: nothing was sent, so nothing was paid for."""
+
+
+UNREACHABLE_MESSAGE = ("Cannot reach Google's image service. Check the internet connection, "
+                       "then resume: the photos stay queued.")
+
+
 class GeminiImageClient:
     mode = Mode.LIVE
 
@@ -262,6 +270,9 @@ class GeminiImageClient:
             try:
                 response = self._http.post(url, content=body,
                                            headers={"content-type": "application/json"})
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                raise _UnreachableError("The image service could not be reached.",
+                                        redact(f"{type(exc).__name__}: {exc}")) from None
             except httpx.TimeoutException as exc:
                 raise _NetworkError("The image service took too long to answer.",
                                     redact(f"{type(exc).__name__}: {exc}")) from None
@@ -310,12 +321,15 @@ class GeminiImageClient:
                 log.warning("Attempt %d of %d failed (%s); retrying in %.1f s", attempts,
                             self.max_attempts, exc.detail or exc.message, delay)
                 self._wait(delay, cancel)
+        detail = f"gave up after {attempts} attempts; last: {last.detail if last else '-'}"
+        if isinstance(last, _UnreachableError):
+            raise AccountProblemError(AccountProblemKind.SERVICE_UNREACHABLE,
+                                      UNREACHABLE_MESSAGE, detail)
         if isinstance(last, _NetworkError):
             message = ("The image service was unreachable; check the internet connection and "
                        "try again later.")
         else:
             message = "The image service was busy; try again later."
-        detail = f"gave up after {attempts} attempts; last: {last.detail if last else '-'}"
         raise GenerationFailedError(message, detail)
 
     # The three calls ----------------------------------------------------------------------
