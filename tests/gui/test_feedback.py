@@ -53,9 +53,9 @@ def test_a_refused_key_shows_one_banner_pauses_the_queue_and_is_fixed_in_setting
     queue = window.session.queue
     assert queue.is_paused and queue.account_problem is not None
     qtbot.waitUntil(lambda: queue.running_count == 0, timeout=10_000)
-    counts = window.model.counts()
-    assert counts[JobStatus.FAILED] == 0  # not a wall of failed tiles
-    assert counts[JobStatus.QUEUED] == 3
+    # The job that met the problem is read back from the store off the GUI thread.
+    qtbot.waitUntil(lambda: window.model.counts()[JobStatus.QUEUED] == 3, timeout=10_000)
+    assert window.model.counts()[JobStatus.FAILED] == 0  # not a wall of failed tiles
 
     # The fix: Settings, a working key (stored in the keyring at once), OK.
     banner.buttons["settings"].click()
