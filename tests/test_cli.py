@@ -179,3 +179,13 @@ def test_interrupt_leaves_the_rest_queued_for_resume(
     assert run(["resume"], cli_env).returncode == 0
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM jobs WHERE status='completed'").fetchone()[0] == 30
+
+
+def test_a_plain_http_endpoint_is_refused_before_anything_is_sent(
+        cli_env: dict[str, str], tmp_path: Path) -> None:
+    (photo,) = _photos(tmp_path, 1)
+    cli_env.update(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY="test-key-0123456789",
+                   NANO_BANANA_API_URL="http://images.example.com/v1beta")
+    result = run(["generate", str(photo)], cli_env)
+    assert result.returncode == 2, result.stderr
+    assert "NANO_BANANA_API_URL" in result.stderr and "https" in result.stderr

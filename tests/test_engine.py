@@ -217,3 +217,18 @@ def test_a_rebuilt_live_client_keeps_counting_this_minutes_requests(
     assert rebuilt is limiter
     assert rebuilt.max_requests == 7 and len(rebuilt.recent_starts()) == 1
     engine.close()
+
+
+def test_a_setting_live_mode_cannot_use_pauses_instead_of_failing_jobs(
+        mock_env: dict[str, str], tmp_path: Path) -> None:
+    from app.core.config import load_config
+
+    env = dict(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY="test-key-0123456789",
+               NANO_BANANA_API_URL="http://images.example.com/v1beta")  # plain http, not local
+    engine = Engine(load_config(env=env, cwd=tmp_path))
+    (job,) = engine.add_photos([_photo(tmp_path / "a.jpg")], "studio_white").jobs
+    with pytest.raises(AccountProblemError) as caught:
+        engine.process(job.id)
+    assert caught.value.kind is AccountProblemKind.BAD_SETTING
+    assert "NANO_BANANA_API_URL" in caught.value.message
+    assert engine.store.get(job.id).status is JobStatus.QUEUED

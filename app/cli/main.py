@@ -127,8 +127,8 @@ def _run(config: Config, args: argparse.Namespace) -> int:
     try:
         if config.mode is Mode.LIVE:
             engine.client  # noqa: B018 - builds the live client: no key means nothing is sent
-    except (AccountProblemError, ConfigError) as error:
-        print(f"productsnap: {getattr(error, 'message', error)}", file=sys.stderr)
+    except AccountProblemError as error:
+        print(f"productsnap: {error.message}", file=sys.stderr)
         engine.close()
         return EXIT_USAGE
     try:

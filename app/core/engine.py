@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.config import Config, Mode
+from app.core.config import Config, ConfigError, Mode
 from app.core.job import Job, JobStatus
 from app.core.storage import Storage
 from app.core.store import JobStore, NewJob
@@ -24,6 +24,7 @@ from app.core.usage import UsageTotals, usage_this_month, usage_today
 from app.images.intake import IMAGE_EXTENSIONS, make_thumbnail, prepare_photo, read_photo
 from app.services.errors import (
     AccountProblemError,
+    AccountProblemKind,
     CancelledError,
     GenerationFailedError,
     JobError,
@@ -108,7 +109,11 @@ class Engine:
                 options = dict(self._client_options)
                 if self.config.mode is Mode.LIVE:
                     options.setdefault("limiter", self._shared_limiter())
-                self._client = create_client(self.config, **options)
+                try:
+                    self._client = create_client(self.config, **options)
+                except ConfigError as error:  # every job would fail alike: pause, say why
+                    raise AccountProblemError(AccountProblemKind.BAD_SETTING,
+                                              str(error)) from error
             return self._client
 
     def _shared_limiter(self) -> SlidingWindowLimiter:

@@ -42,8 +42,10 @@ class AccountProblemKind(StrEnum):
     API_DISABLED = "api_disabled"
     DAILY_QUOTA = "daily_quota"
     MODEL_UNAVAILABLE = "model_unavailable"
-    # Not the account, but it too concerns every job alike: no connection to the service.
+    # Not the account, but these too concern every job alike: no connection to the service,
+    # or a setting the live client cannot run with (an http:// endpoint, say).
     SERVICE_UNREACHABLE = "service_unreachable"
+    BAD_SETTING = "bad_setting"
 
 
 class AccountProblemError(Exception):
