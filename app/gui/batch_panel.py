@@ -18,12 +18,16 @@ def duration_text(seconds: float, tr) -> str:
     return tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
 
 
-def progress_text(batch: BatchProgress, tr) -> str:
+def progress_text(batch: BatchProgress, tr, price_per_image: float | None = None) -> str:
+    """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost."""
     text = tr("%1 of %2 done").replace("%1", str(batch.done)).replace("%2", str(batch.total))
     left = batch.seconds_left()
     if left is not None and batch.remaining:
         text += (tr(", less than a minute left") if left < 60 else
                  tr(", about %1 left").replace("%1", duration_text(left, tr)))
+    if price_per_image is not None and batch.remaining:
+        cost = f"{price_per_image * batch.remaining:.2f}"
+        text += tr(" · about $%1 to go").replace("%1", cost)
     if batch.failed:
         text += tr(" · %1 failed").replace("%1", str(batch.failed))
     return text
@@ -73,10 +77,10 @@ class BatchPanel(QWidget):
             self.pause_clicked.emit()
 
     def update_state(self, batch: BatchProgress, *, paused: bool, busy: bool, failed: int,
-                     held: bool = False) -> None:
+                     held: bool = False, price_per_image: float | None = None) -> None:
         self._paused = paused
         if batch.total:
-            self.label.setText(progress_text(batch, self.tr))
+            self.label.setText(progress_text(batch, self.tr, price_per_image))
             self.bar.setRange(0, batch.total)
             self.bar.setValue(batch.done)
             self.bar.setVisible(True)

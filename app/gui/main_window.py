@@ -340,6 +340,15 @@ class MainWindow(QMainWindow):
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
+    def _live_price(self) -> float | None:
+        """The configured model's price per image in live mode; None in demo mode."""
+        config = self.session.config
+        if config.mode is not Mode.LIVE:
+            return None
+        from app.services.pricing import price_per_image
+
+        return price_per_image(config.model)
+
     def refresh_ui(self) -> None:
         rows = self.model.rowCount()
         self.stack.setCurrentWidget(self.gallery if rows else self.empty)
@@ -351,7 +360,8 @@ class MainWindow(QMainWindow):
         if queue is not None:
             busy = not queue.is_idle
             self.batch_panel.update_state(queue.batch, paused=paused, busy=busy,
-                                          failed=counts.get(JobStatus.FAILED, 0), held=held)
+                                          failed=counts.get(JobStatus.FAILED, 0), held=held,
+                                          price_per_image=self._live_price())
         self.batch_panel.setVisible(queue is not None and (rows > 0))
         self.generate_button.setEnabled(queue is not None)
         self.ui_refreshed.emit()

@@ -1,0 +1,34 @@
+"""The batch line: progress, time left, and in live mode what the rest will cost."""
+
+from __future__ import annotations
+
+from app.core.batch import BatchProgress
+from app.core.job import Job, JobStatus
+from app.gui.batch_panel import progress_text
+
+
+def _job(status: JobStatus) -> Job:
+    return Job(id="j", source_path="/p/a.jpg", style="studio_white", status=status, mode="live",
+               created_at=0.0)
+
+
+def _tr(text: str) -> str:
+    return text
+
+
+def test_live_mode_says_what_the_rest_of_the_batch_will_cost() -> None:
+    batch = BatchProgress()
+    batch.add(12)
+    batch.record(_job(JobStatus.COMPLETED))
+    batch.record(_job(JobStatus.FAILED))
+    text = progress_text(batch, _tr, price_per_image=0.039)
+    assert text.startswith("2 of 12 done")
+    assert "about $0.39 to go" in text and "1 failed" in text
+
+
+def test_demo_mode_and_a_finished_batch_name_no_cost() -> None:
+    batch = BatchProgress()
+    batch.add(1)
+    assert "$" not in progress_text(batch, _tr)
+    batch.record(_job(JobStatus.COMPLETED))
+    assert "$" not in progress_text(batch, _tr, price_per_image=0.039)
