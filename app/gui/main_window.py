@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import Config, Mode
-from app.core.job import JobStatus
+from app.core.job import Job, JobStatus
 from app.gui import theme
 from app.gui.banners import BannerArea, Kind
 from app.gui.batch_panel import BatchPanel
@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(120)
         self._refresh_timer.timeout.connect(self.refresh_ui)
+        self._usage_timer = QTimer(self)
+        self._usage_timer.setSingleShot(True)
+        self._usage_timer.setInterval(1000)
+        self._usage_timer.timeout.connect(self.session.refresh_usage)
         self._connect_session()
         self.apply_config(session.config)
         self._restore_layout()
@@ -289,12 +293,15 @@ class MainWindow(QMainWindow):
 
     # -- jobs ------------------------------------------------------------------------------------
 
-    def _job_changed(self, job: object) -> None:
-        if not self.model.update_job(job):  # type: ignore[arg-type]
-            self.model.add_jobs([job])  # type: ignore[list-item]
+    def _job_changed(self, job: Job) -> None:
+        if not self.model.update_job(job):
+            self.model.add_jobs([job])
         shown = self.detail.job
-        if shown is not None and shown.id == job.id and self.detail.isVisible():  # type: ignore[attr-defined]
-            self.detail.show_job(job)  # type: ignore[arg-type]
+        if shown is not None and shown.id == job.id and self.detail.isVisible():
+            self.detail.show_job(job)
+        paid = job.status is JobStatus.COMPLETED and job.cost_usd > 0
+        if paid and not self._usage_timer.isActive():  # the month's spend, at most once a second
+            self._usage_timer.start()
 
     def _jobs_removed(self, ids: list[str]) -> None:
         self.model.remove_ids(ids)

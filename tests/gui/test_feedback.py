@@ -70,6 +70,9 @@ def test_a_refused_key_shows_one_banner_pauses_the_queue_and_is_fixed_in_setting
     qtbot.waitUntil(lambda: window.model.counts()[JobStatus.COMPLETED] == 3, timeout=20_000)
     assert window.banners.banner("account") is None
     assert not queue.is_paused
+    # What the three live results cost shows in the status bar as they finish.
+    qtbot.waitUntil(lambda: window.status.spend_label.text() == "This month: $0.12 (3 images)",
+                    timeout=10_000)
 
 
 def test_live_mode_without_a_key_says_so_once(
