@@ -96,6 +96,32 @@ Type: filesandordirs; Name: "{app}\_internal"
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
+[Registry]
+; "Open with" for photos, never the default app: Explorer lists ProductSnap for these types and
+; starts it with the photo (productsnap PHOTO queues it). HKA is the user's own hive here.
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExeName}"" ""%1"""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".jpg"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".jpeg"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".png"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".webp"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".heic"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".heif"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".tif"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".tiff"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".bmp"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExeName}\SupportedTypes"; ValueType: string; ValueName: ".gif"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\.jpg\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.jpeg\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.png\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.webp\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.heic\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.heif\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.tif\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.tiff\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.bmp\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.gif\OpenWithList\{#AppExeName}"; Flags: uninsdeletekey
+
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"; Tasks: desktopicon

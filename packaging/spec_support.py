@@ -293,6 +293,15 @@ def macos_info_plist(version: str) -> dict[str, object]:
         "LSApplicationCategoryType": "public.app-category.photography",
         "LSMinimumSystemVersion": "13.0",  # Qt 6.10 and 6.11 support macOS 13 and later
         "NSHumanReadableCopyright": COPYRIGHT,
+        # Finder's "Open With": photos can be opened with ProductSnap (never as the default).
+        "CFBundleDocumentTypes": [{
+            "CFBundleTypeName": "Photo",
+            "CFBundleTypeRole": "Viewer",
+            "LSHandlerRank": "Alternate",
+            "LSItemContentTypes": ["public.jpeg", "public.png", "public.heic", "public.heif",
+                                   "org.webmproject.webp", "public.tiff", "com.microsoft.bmp",
+                                   "com.compuserve.gif", "public.folder"],
+        }],
     }
 
 

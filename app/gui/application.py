@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
@@ -57,6 +57,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class FileOpenRelay(QObject):
+    """macOS delivers "Open With" and drops on the Dock icon as FileOpen events, not argv."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                self.window.take_paths([path])
+                return True
+        return super().eventFilter(watched, event)
+
+
 def create_window(config: Config, photos: list[str] | None = None) -> MainWindow:
     """The session (engine opened off-thread) and its main window, shown; photos queued."""
     from app.gui.main_window import MainWindow
@@ -68,6 +84,7 @@ def create_window(config: Config, photos: list[str] | None = None) -> MainWindow
     session = AppSession(config, pools, app)
     window = MainWindow(session, app_icon())
     session.open()
+    app.installEventFilter(FileOpenRelay(window))
     if photos:
         window.take_paths([str(Path(p).expanduser().absolute()) for p in photos])
     return window
