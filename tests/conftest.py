@@ -40,6 +40,14 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     yield
 
 
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """pytest-qt builds the app's own QApplication subclass (it handles macOS FileOpen)."""
+    from app.gui.application import ProductSnapApplication
+
+    return ProductSnapApplication
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

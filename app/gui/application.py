@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -48,7 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     sys.setswitchinterval(0.001)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app = ProductSnapApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("ProductSnap")
     app.setApplicationDisplayName("ProductSnap")
     app.setOrganizationName("ProductSnap")
@@ -57,24 +57,36 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class ProductSnapApplication(QApplication):
+    """macOS delivers "Open With" and drops on the Dock icon to the application object as
+    FileOpen events, not as arguments. Overriding ``event`` sees only the events sent to the
+    application itself; an application-wide event filter would see every event of every object.
+    """
+
+    file_opened = Signal(str)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            if event.file():
+                self.file_opened.emit(event.file())
+            return True
+        return super().event(event)
+
+
 class FileOpenRelay(QObject):
-    """macOS delivers "Open With" and drops on the Dock icon as FileOpen events, not argv."""
+    """Hands opened files to the window; a child of it, so the connection ends with it."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
-            path = event.file()
-            if path:
-                self.window.take_paths([path])
-                return True
-        return super().eventFilter(watched, event)
+    def opened(self, path: str) -> None:
+        self.window.take_paths([path])
 
 
 def create_window(config: Config, photos: list[str] | None = None) -> MainWindow:
     """The session (engine opened off-thread) and its main window, shown; photos queued."""
+    from app.gui.inbox import Inbox
     from app.gui.main_window import MainWindow
     from app.gui.pools import Pools
     from app.gui.session import AppSession
@@ -84,7 +96,13 @@ def create_window(config: Config, photos: list[str] | None = None) -> MainWindow
     session = AppSession(config, pools, app)
     window = MainWindow(session, app_icon())
     session.open()
-    app.installEventFilter(FileOpenRelay(window))
+    if isinstance(app, ProductSnapApplication):
+        app.file_opened.connect(FileOpenRelay(window).opened)
+    inbox = Inbox(config.paths.data, pools.io, window)
+    session.lock_changed.connect(lambda holds: inbox.start() if holds else None)
+    inbox.photos_arrived.connect(window.take_paths)
+    inbox.photos_arrived.connect(lambda _photos: window.bring_to_front())
+    window.inbox = inbox
     if photos:
         window.take_paths([str(Path(p).expanduser().absolute()) for p in photos])
     return window
@@ -101,6 +119,12 @@ def run_app(photos: list[str]) -> int:
                              .replace("%1", str(error)))
         return 2
     setup_logging(config.paths.logs)
+    photos = [str(Path(p).expanduser().absolute()) for p in photos]
+    from app.gui.inbox import hand_off
+
+    if photos and hand_off(config.paths.data, photos):
+        log.info("Handed %d photo(s) to the ProductSnap window already open", len(photos))
+        return 0
     log.info("ProductSnap %s desktop app: %s", __version__, describe(config))
 
     from app.gui.dialogs import ExceptionReporter
@@ -129,6 +153,8 @@ def run_app(photos: list[str]) -> int:
             code = int(result) if isinstance(result, int) else 0
     finally:
         log.info("ProductSnap is closing")
+        if window.inbox is not None:
+            window.inbox.stop()
         window.session.shutdown()
         reporter.uninstall()
     return code

@@ -40,6 +40,7 @@ from app.gui.drop_zone import DropOverlay, EmptyState, can_take, local_paths, pa
 from app.gui.feedback import QueueFeedback
 from app.gui.gallery_model import GalleryModel
 from app.gui.gallery_view import GalleryView
+from app.gui.inbox import Inbox
 from app.gui.job_commands import JobCommands
 from app.gui.menus import build_menus
 from app.gui.notifications import Notifier
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         if icon is not None:
             self.setWindowIcon(icon)
         self.session_key: str | None = None
+        self.inbox: Inbox | None = None  # photos from later starts ("Open with"), set by the app
         self._history_ready = False
         self._watching_screen = False
 
@@ -182,9 +184,10 @@ class MainWindow(QMainWindow):
         session.history_loaded.connect(self.model.add_jobs)
         session.history_finished.connect(self._history_finished)
         session.opened.connect(self._session_ready)
-        session.usage_updated.connect(lambda totals: self.status.set_spend(
-            totals, session.config.mode))
-        session.image_saved.connect(lambda path: self.take_paths([path]))
+        # Bound methods, not lambdas: Qt drops them with the window, while the session (and
+        # answers of its tasks) may outlive it.
+        session.usage_updated.connect(self._usage_updated)
+        session.image_saved.connect(self._image_saved)
         session.not_photos_skipped.connect(self.feedback.report_skipped)
         session.problem_reported.connect(self.feedback.report_problem)
         session.lock_changed.connect(self.feedback.lock_changed)
@@ -292,6 +295,12 @@ class MainWindow(QMainWindow):
             self.overlay.setGeometry(self.centralWidget().rect())
 
     # -- jobs ------------------------------------------------------------------------------------
+
+    def _usage_updated(self, totals: object) -> None:
+        self.status.set_spend(totals, self.session.config.mode)  # type: ignore[arg-type]
+
+    def _image_saved(self, path: str) -> None:
+        self.take_paths([path])
 
     def _job_changed(self, job: Job) -> None:
         if not self.model.update_job(job):

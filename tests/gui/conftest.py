@@ -75,6 +75,9 @@ def open_window(qtbot: QtBot) -> Iterator[WindowFactory]:
         pools = Pools()
         session = AppSession(config, pools)
         window = MainWindow(session)
+        # pytest-qt closes the window before this fixture's teardown runs: a job still in
+        # flight in live mode would otherwise ask "Quit ProductSnap?" in a modal box.
+        window.commands.confirm_quit = lambda: True  # type: ignore[method-assign]
         qtbot.addWidget(window)
         opened.append(window)
         window.resize(1100, 760)
@@ -88,7 +91,6 @@ def open_window(qtbot: QtBot) -> Iterator[WindowFactory]:
 
     yield factory
     for window in opened:
-        window.commands.confirm_quit = lambda: True  # type: ignore[method-assign]
         window.session.shutdown(10_000)
         QCoreApplication.processEvents()  # answers of finished tasks arrive while all is alive
         window.close()
