@@ -32,4 +32,3 @@ def test_about_names_version_mode_and_data_folder(mock_config: Config) -> None:
     assert __version__ in text
     assert "Demo" in text
     assert str(mock_config.paths.data) in text
-
