@@ -32,7 +32,7 @@ from app.services.errors import (
 )
 from app.services.nano_banana_client import NanoBananaClient, create_client
 from app.services.rate_limit import SlidingWindowLimiter
-from app.services.styles import UnknownStyleError, get_style
+from app.services.styles import Style, UnknownStyleError, get_style
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ class Engine:
                 self.store.update(job.id, result_path=None, result_thumbnail_path=None)
         return None, "", {}
 
-    def _generate(self, job: Job, style: Any, client: NanoBananaClient,
+    def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
                   ) -> tuple[bytes, str, dict[str, Any], Job]:
         status = None

@@ -75,11 +75,6 @@ class MockNanoBananaClient:
         log.info("[MOCK] Created job %s for mode %s", job_id, style.id)
         return {"job_id": job_id, "status": "queued", "created_at": _now_iso()}
 
-    def remember(self, job_id: str, image_path: Path, style: Style) -> None:
-        """Re-attach a job created before a restart, so its result can be drawn again."""
-        with self._lock:
-            self._jobs[job_id] = (Path(image_path), style)
-
     def get_job_status(self, job_id: str) -> dict[str, Any]:
         log.info("[MOCK] Checking status for job %s", job_id)
         with self._lock:
