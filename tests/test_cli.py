@@ -189,3 +189,65 @@ def test_a_plain_http_endpoint_is_refused_before_anything_is_sent(
     result = run(["generate", str(photo)], cli_env)
     assert result.returncode == 2, result.stderr
     assert "NANO_BANANA_API_URL" in result.stderr and "https" in result.stderr
+
+
+# --- a mistyped command, and no display to open the window on ------------------------------------
+
+_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+_NO_DISPLAY = "there is no display to open the window on"
+
+
+@pytest.fixture
+def headless_env(cli_env: dict[str, str]) -> dict[str, str]:
+    """The environment of a server or an ssh session: no X11, no Wayland, no Qt platform chosen."""
+    return {k: v for k, v in cli_env.items() if k not in _DISPLAY_VARIABLES}
+
+
+@pytest.mark.parametrize("args", [["genrate", "photo.jpg"], ["-v", "genrate", "photo.jpg"]])
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(
+        headless_env: dict[str, str], args: list[str]) -> None:
+    result = run(args, headless_env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "productsnap: 'genrate' is not a command. Did you mean 'generate'?" in result.stderr
+    assert result.stderr.startswith("usage: productsnap")
+    assert _NO_DISPLAY not in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_unknown_word_is_neither_a_command_nor_a_photo(headless_env: dict[str, str]) -> None:
+    result = run(["nonsense"], headless_env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "'nonsense' is not a command or a photo" in result.stderr
+    assert "generate, resume, jobs, modes, key, self-test" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_usage_error_loads_neither_qt_nor_pillow(headless_env: dict[str, str]) -> None:
+    code = ("import sys\n"
+            "from app.cli import main\n"
+            "code = main(['genrate', 'photo.jpg'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'PIL')))\n"
+            "raise SystemExit(code)\n")
+    result = subprocess.run([sys.executable, "-c", code], env=headless_env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is an X11/Wayland thing")
+@pytest.mark.parametrize("args", [["some_missing_photo.jpg"], ["FOLDER"], []])
+def test_no_display_is_said_plainly_instead_of_a_qt_abort(
+        headless_env: dict[str, str], tmp_path: Path, args: list[str]) -> None:
+    args = [str(tmp_path) if a == "FOLDER" else a for a in args]
+    result = run(args, headless_env, timeout=60)
+    assert result.returncode == 2, (result.returncode, result.stderr)  # not -6 (SIGABRT)
+    assert ("productsnap: there is no display to open the window on. To work without a window "
+            "use `productsnap generate PHOTO...`; see `productsnap --help`.") in result.stderr
+    assert "qt.qpa" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_cli_knows_every_photo_extension_the_intake_reads() -> None:
+    from app.cli.main import PHOTO_EXTENSIONS
+    from app.images.intake import IMAGE_EXTENSIONS
+
+    assert PHOTO_EXTENSIONS == IMAGE_EXTENSIONS

@@ -13,10 +13,14 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from app import __version__
 from app.core.config import Config, ConfigError, Mode, describe, load_config
@@ -24,12 +28,19 @@ from app.core.logging_setup import setup_logging
 
 EXIT_USAGE = 2
 COMMANDS = ("generate", "resume", "jobs", "modes", "key", "self-test")
+# app.images.intake.IMAGE_EXTENSIONS, copied so that telling a photo from a mistyped command does
+# not load Pillow (a test keeps the two equal).
+PHOTO_EXTENSIONS = frozenset({
+    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".gif",
+})
+NO_DISPLAY = ("productsnap: there is no display to open the window on. To work without a window "
+              "use `productsnap generate PHOTO...`; see `productsnap --help`.")
 
 log = logging.getLogger("app.cli")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors are exit code 2, said plainly
+    def error(self, message: str) -> NoReturn:  # usage errors are exit code 2, said plainly
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"productsnap: {message}\n")
 
@@ -71,10 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        return _open_app(argv)
+    if not argv:
+        return _open_app([])
+    if argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        return _open_photos(argv)
     if argv[0] in ("-v", "--verbose") and len(argv) > 1 and argv[1] not in COMMANDS:
-        return _open_app(argv[1:])
+        return _open_photos(argv[1:]) if not argv[1].startswith("-") else _open_app(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _open_app([])
@@ -152,7 +165,35 @@ def _list_jobs(config: Config, as_json: bool) -> int:
     return 0
 
 
+def _open_photos(args: list[str]) -> int:
+    """``productsnap PHOTO...`` opens the app with the photos; a mistyped command is a usage
+    error, said before anything of Qt is loaded."""
+    first = args[0]
+    if Path(first).exists() or Path(first).suffix.lower() in PHOTO_EXTENSIONS:
+        return _open_app(args)
+    build_parser().print_usage(sys.stderr)
+    close = difflib.get_close_matches(first, COMMANDS, n=1)
+    if close:
+        print(f"productsnap: '{first}' is not a command. Did you mean '{close[0]}'?",
+              file=sys.stderr)
+    else:
+        print(f"productsnap: '{first}' is not a command or a photo. Commands: "
+              f"{', '.join(COMMANDS)}.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _no_display() -> bool:
+    """Linux with neither X11 nor Wayland to show a window on (and no QT_QPA_PLATFORM chosen):
+    Qt would abort the whole process there, so the command says so plainly instead."""
+    return (sys.platform.startswith("linux")
+            and not any(os.environ.get(name)
+                        for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")))
+
+
 def _open_app(photos: list[str]) -> int:
+    if _no_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_USAGE
     try:
         from app.gui.application import run_app
     except ImportError as error:  # a broken install, said plainly

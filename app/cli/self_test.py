@@ -23,9 +23,10 @@ def _check_imports() -> str:
     import PySide6.QtGui
     import PySide6.QtWidgets  # noqa: F401
     import qasync  # noqa: F401
-    from PIL import Image, features
+    from PIL import __version__ as pillow_version
+    from PIL import features
 
-    return f"Pillow {Image.__version__}, JPEG {'yes' if features.check('jpg') else 'NO'}"
+    return f"Pillow {pillow_version}, JPEG {'yes' if features.check('jpg') else 'NO'}"
 
 
 def _check_keyring() -> str:

@@ -92,7 +92,7 @@ def read_stored_key() -> str | None:
 
 def resolve_api_key(config: Config) -> str | None:
     """The key to use: NANO_BANANA_API_KEY (environment or .env) first, then the keyring."""
-    key = config.api_key
+    key: str | None = config.api_key
     if key:
         register_secret(key)
         return key

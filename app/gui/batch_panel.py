@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from app.core.batch import BatchProgress
 
 
-def duration_text(seconds: float, tr) -> str:
+def duration_text(seconds: float, tr: Callable[[str], str]) -> str:
     if seconds < 60:
         return tr("less than a minute")
     minutes = round(seconds / 60)
@@ -18,7 +20,8 @@ def duration_text(seconds: float, tr) -> str:
     return tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
 
 
-def progress_text(batch: BatchProgress, tr, price_per_image: float | None = None) -> str:
+def progress_text(batch: BatchProgress, tr: Callable[[str], str],
+                  price_per_image: float | None = None) -> str:
     """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost."""
     text = tr("%1 of %2 done").replace("%1", str(batch.done)).replace("%2", str(batch.total))
     left = batch.seconds_left()

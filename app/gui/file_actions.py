@@ -47,7 +47,9 @@ def _show_items_dbus(path: str) -> bool:
                                "org.freedesktop.FileManager1", bus)
     if not interface.isValid():
         return False
-    interface.asyncCall("ShowItems", [QUrl.fromLocalFile(path).toString()], "")
+    # PySide6's asyncCall() takes the method name only; the arguments go as a list.
+    interface.asyncCallWithArgumentList(
+        "ShowItems", [[QUrl.fromLocalFile(path).toString()], ""])
     return True
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if can_take(event.mimeData()):
             event.acceptProposedAction()
-            self.overlay.setGeometry(self.centralWidget().rect())
+            self.overlay.setGeometry(self._central_rect())
             self.overlay.raise_()
             self.overlay.show()
             self.empty.set_highlight(True)
@@ -292,7 +292,12 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.overlay.isVisible():
-            self.overlay.setGeometry(self.centralWidget().rect())
+            self.overlay.setGeometry(self._central_rect())
+
+    def _central_rect(self) -> QRect:
+        central = self.centralWidget()
+        assert central is not None  # set once in __init__, never taken away
+        return central.rect()
 
     # -- jobs ------------------------------------------------------------------------------------
 

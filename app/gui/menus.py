@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 
 if TYPE_CHECKING:
+    from app.gui.gui_queue import GuiJobQueue
     from app.gui.main_window import MainWindow
 
 Keys = QKeySequence.StandardKey
@@ -62,13 +63,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["generate"] = _action(window, tr("&Generate"), window.generate,
                             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
                             "generate")
-    a["pause"] = _action(window, tr("&Pause"), lambda: window.session.queue
-                         and window.session.queue.pause(), name="pause")
+    a["pause"] = _action(window, tr("&Pause"), _on_queue(window, lambda q: q.pause()),
+                         name="pause")
     a["resume"] = _action(window, tr("&Resume"), window.resume_queue, name="resume")
-    a["cancel_all"] = _action(window, tr("&Cancel All"), lambda: window.session.queue
-                              and window.session.queue.cancel_all(), name="cancel_all")
-    a["retry_failed"] = _action(window, tr("Retry &Failed"), lambda: window.session.queue
-                                and window.session.queue.retry_failed(), name="retry_failed")
+    a["cancel_all"] = _action(window, tr("&Cancel All"),
+                              _on_queue(window, lambda q: q.cancel_all()), name="cancel_all")
+    a["retry_failed"] = _action(window, tr("Retry &Failed"),
+                                _on_queue(window, lambda q: q.retry_failed()),
+                                name="retry_failed")
 
     a["log"] = _action(window, tr("Open &Log Folder"), commands.open_log_folder, name="log")
     a["about"] = _action(window, tr("&About ProductSnap"), commands.about, name="about")
@@ -100,6 +102,15 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     escape.activated.connect(window.hide_detail)
     window.actions_by_name = a  # type: ignore[attr-defined]
     return a
+
+
+def _on_queue(window: MainWindow, act: Callable[[GuiJobQueue], None]) -> Callable[[], None]:
+    """``act`` on the window's queue, once there is one (nothing before the engine is open)."""
+    def run() -> None:
+        queue = window.session.queue
+        if queue is not None:
+            act(queue)
+    return run
 
 
 def _show_current(window: MainWindow) -> Callable[[], None]:

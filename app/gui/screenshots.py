@@ -124,7 +124,8 @@ def main(argv: list[str]) -> int:
             c[JobStatus.QUEUED] >= 2
 
     def finished() -> bool:
-        return counts()[JobStatus.COMPLETED] == total and window.session.queue.is_idle
+        queue = window.session.queue
+        return counts()[JobStatus.COMPLETED] == total and queue is not None and queue.is_idle
 
     def open_detail() -> None:
         jobs = window.model.jobs()
@@ -141,8 +142,15 @@ def main(argv: list[str]) -> int:
         dialog = window.commands.settings_dialog
         return dialog is not None and dialog.key.keyring_ok is not None
 
+    def save_settings() -> None:
+        dialog = window.commands.settings_dialog
+        assert dialog is not None  # settings_ready() saw it
+        shooter.save(dialog, "settings.png")
+
     def go_dark() -> None:
-        window.commands.settings_dialog.reject()
+        dialog = window.commands.settings_dialog
+        assert dialog is not None  # opened two steps before
+        dialog.reject()
         app.setPalette(dark_palette())
 
     shooter.when(lambda: window.session.queue is not None and window.isVisible(),
@@ -153,8 +161,7 @@ def main(argv: list[str]) -> int:
     shooter.when(lambda: window.detail.compare._after is not None,
                  lambda: shooter.save(window, "finished-detail.png"))
     shooter.when(lambda: True, open_settings)
-    shooter.when(settings_ready, lambda: shooter.save(window.commands.settings_dialog,
-                                                      "settings.png"))
+    shooter.when(settings_ready, save_settings)
     shooter.when(lambda: True, go_dark)
     shooter.when(lambda: window.detail.compare._after is not None,
                  lambda: shooter.save(window, "finished-dark.png"))

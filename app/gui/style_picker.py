@@ -6,9 +6,19 @@ offline demo's rendering of a sample photo in that style.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -45,7 +55,7 @@ def swatch(style: Style, edge: int, dpr: float = 1.0) -> QPixmap:
     gradient.setColorAt(1, QColor(style.backdrop[1]))
     painter.setBrush(gradient)
     painter.setPen(QColor(0, 0, 0, 40))
-    painter.drawRoundedRect(0.5, 0.5, edge - 1, edge - 1, 6, 6)
+    painter.drawRoundedRect(QRectF(0.5, 0.5, edge - 1, edge - 1), 6, 6)
     painter.end()
     return pixmap
 
@@ -138,9 +148,8 @@ class StylePicker(QComboBox):
             return
         edge = round(EXAMPLE_EDGE * self.devicePixelRatioF() * 2)
         for row, style in enumerate(self._styles):
-            run_for(self, pool, lambda s=style: render_example(sample, s, edge),
-                     on_done=lambda image, r=row: self._example_ready(r, image),
-                     on_error=lambda _error: None)
+            run_for(self, pool, partial(render_example, sample, style, edge),
+                    on_done=partial(self._example_ready, row), on_error=lambda _error: None)
 
     def _example_ready(self, row: int, image: QImage) -> None:
         if image.isNull():

@@ -135,12 +135,12 @@ class ThumbnailLoader(QObject):
         while self._waiting and len(self._in_flight) < limit:
             path, _ = self._waiting.popitem(last=True)  # newest request first
             self._in_flight.add(path)
-            generation = self._generation
-            device_edge = max(16, round(self._edge * self._dpr))
-            run_for(self, self._pool, lambda path=path, e=device_edge: load_image(path, e),
-                     on_done=lambda image, path=path, g=generation: self._loaded(path, g, image),
-                     on_error=lambda error, path=path, g=generation: self._loaded(
-                         path, g, QImage()))
+            self._load(path, self._generation, max(16, round(self._edge * self._dpr)))
+
+    def _load(self, path: str, generation: int, device_edge: int) -> None:
+        run_for(self, self._pool, lambda: load_image(path, device_edge),
+                on_done=lambda image: self._loaded(path, generation, image),
+                on_error=lambda _error: self._loaded(path, generation, QImage()))
 
     def _loaded(self, path: str, generation: int, image: QImage) -> None:
         if generation != self._generation:

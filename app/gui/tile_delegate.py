@@ -84,8 +84,8 @@ class TileDelegate(QStyledItemDelegate):
             str(index.data(Role.IS_DEMO)), str(thumbnail.cacheKey() if thumbnail else 0),
             str(int(selected)), str(int(hovered)), f"{size.width()}x{size.height()}@{dpr}",
             str(option.palette.cacheKey()), option.font.key()))
-        tile = QPixmapCache.find(key)
-        if tile is None:
+        tile = QPixmap()
+        if not QPixmapCache.find(key, tile):
             tile = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
             tile.setDevicePixelRatio(dpr)
             tile.fill(Qt.GlobalColor.transparent)

@@ -192,7 +192,7 @@ def _plain_errors(where: str, raw: bytes) -> Iterator[None]:
 
 def _decode(raw: bytes, box: tuple[int, int], keep_edge: int | None, check_usable: bool,
             resample: Image.Resampling) -> tuple[Image.Image, tuple[int, int]]:
-    image = Image.open(io.BytesIO(raw), formats=_FORMATS)
+    image: Image.Image = Image.open(io.BytesIO(raw), formats=_FORMATS)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise PhotoUnusableError(
@@ -308,7 +308,7 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     alpha = None
     if image.mode in ("LA", "RGBA"):
         channel = image.getchannel("A")
-        if channel.getextrema()[0] == 255:  # type: ignore[index]
+        if channel.getextrema()[0] == 255:
             image = image.convert(image.mode[:-1])  # an alpha channel with nothing in it
         elif not _needs_transform(icc):
             return image if image.mode == "RGBA" else image.convert("RGBA")
@@ -324,7 +324,7 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
 
 
 def _needs_transform(icc: bytes | None) -> bool:
-    return bool(icc) and not _is_srgb(icc)  # type: ignore[arg-type]
+    return bool(icc) and not _is_srgb(icc)
 
 
 @lru_cache(maxsize=32)
@@ -381,4 +381,5 @@ def _riff_cut_short(raw: bytes) -> bool:
     """A WEBP (RIFF) file shorter than its header says: libwebp only reports a failed decoder."""
     if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WEBP":
         return False
-    return struct.unpack("<I", raw[4:8])[0] + 8 > len(raw)
+    declared: int = struct.unpack("<I", raw[4:8])[0]
+    return declared + 8 > len(raw)
