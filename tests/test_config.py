@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
 from app.core.config import (
     DEFAULT_API_URL,
     DEFAULT_MODEL,
+    FIELDS_BY_NAME,
+    Config,
     ConfigError,
     Mode,
     Source,
+    Value,
     load_config,
     save_settings,
 )
@@ -120,3 +124,54 @@ def test_command_line_overrides_are_validated(tmp_path: Path) -> None:
     assert changed.source("parallel") is Source.COMMAND_LINE
     with pytest.raises(ConfigError, match="--parallel"):
         config.with_overrides(parallel=0)
+
+
+# The type each setting has once loaded; a new field in FIELDS must be added here too.
+EXPECTED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "mode": Mode,
+    "api_url": str,
+    "model": str,
+    "api_key": (str, type(None)),
+    "data_dir": (str, type(None)),
+    "parallel": int,
+    "rpm": int,
+    "output_dir": Path,
+    "filename_pattern": str,
+    "default_style": str,
+    "start_on_drop": bool,
+    "notifications": bool,
+}
+
+
+def test_every_field_has_a_typed_property_returning_the_parsed_value(tmp_path: Path) -> None:
+    assert set(EXPECTED_TYPES) == set(FIELDS_BY_NAME)
+    config = load_config(env={"PRODUCTSNAP_DATA_DIR": str(tmp_path / "d")}, cwd=tmp_path)
+    hints = {name: get_type_hints(getattr(Config, name).fget)["return"]
+             for name in FIELDS_BY_NAME if isinstance(getattr(Config, name, None), property)}
+    assert set(hints) == set(FIELDS_BY_NAME), "every field needs a property on Config"
+    for name in FIELDS_BY_NAME:
+        value = getattr(config, name)
+        assert value is config.value(name) is config.values[name].value
+        assert isinstance(value, EXPECTED_TYPES[name]), name
+        assert isinstance(value, hints[name]), name  # the annotation admits what is returned
+    assert config.data_dir == str(tmp_path / "d") and config.api_key is None
+    assert config.output_dir == config.paths.default_output
+    assert config.start_on_drop is True and config.notifications is True
+    assert config.filename_pattern == "{name}_{style}" and config.default_style == "studio_white"
+
+
+def test_a_value_of_the_wrong_type_is_a_clear_error(mock_config: Config) -> None:
+    def with_value(name: str, value: object) -> Config:
+        values = dict(mock_config.values)
+        values[name] = Value(value, Source.SETTINGS)
+        return Config(values=values, paths=mock_config.paths, settings=mock_config.settings)
+
+    for name, wrong in [("parallel", "4"), ("parallel", True), ("mode", "live"),
+                        ("output_dir", "/tmp/out"), ("start_on_drop", 1), ("api_key", 123)]:
+        with pytest.raises(TypeError, match=name):
+            getattr(with_value(name, wrong), name)
+    with pytest.raises(KeyError):
+        mock_config.value("no_such_setting")
+    unknown = "no_such_setting"
+    with pytest.raises(AttributeError):
+        getattr(mock_config, unknown)  # no __getattr__ fallback any more

@@ -16,12 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.paths import AppPaths, default_output_dir, user_config_dir
 from app.core.settings_store import SettingsStore
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 DEFAULT_API_URL = "https://generativelanguage.googleapis.com/v1beta"
 DEFAULT_MODEL = "gemini-2.5-flash-image"
@@ -129,16 +131,73 @@ class Config:
     paths: AppPaths
     settings: SettingsStore = field(repr=False)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name].value
-        except KeyError:
-            raise AttributeError(name) from None
+    # One typed, read-only property per entry in FIELDS; ``value(name)`` is for code that
+    # looks a setting up by name.
 
-    # Typed accessors for the values the engine reads most.
+    def value(self, name: str) -> object:
+        """The value of the setting called ``name``; KeyError when there is no such setting."""
+        return self.values[name].value
+
+    def _typed(self, name: str, kind: type[_T]) -> _T:
+        value = self.values[name].value
+        # bool is an int to isinstance; a True where a count belongs is still a bug.
+        if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
+            return value
+        raise TypeError(f"Setting {name!r} holds {value!r} ({type(value).__name__}), "
+                        f"expected {kind.__name__}.")
+
+    def _optional(self, name: str, kind: type[_T]) -> _T | None:
+        if self.values[name].value is None:
+            return None
+        return self._typed(name, kind)
+
     @property
     def mode(self) -> Mode:
-        return self.values["mode"].value
+        return self._typed("mode", Mode)
+
+    @property
+    def api_url(self) -> str:
+        return self._typed("api_url", str)
+
+    @property
+    def model(self) -> str:
+        return self._typed("model", str)
+
+    @property
+    def api_key(self) -> str | None:
+        return self._optional("api_key", str)
+
+    @property
+    def data_dir(self) -> str | None:
+        return self._optional("data_dir", str)
+
+    @property
+    def parallel(self) -> int:
+        return self._typed("parallel", int)
+
+    @property
+    def rpm(self) -> int:
+        return self._typed("rpm", int)
+
+    @property
+    def output_dir(self) -> Path:
+        return self._typed("output_dir", Path)
+
+    @property
+    def filename_pattern(self) -> str:
+        return self._typed("filename_pattern", str)
+
+    @property
+    def default_style(self) -> str:
+        return self._typed("default_style", str)
+
+    @property
+    def start_on_drop(self) -> bool:
+        return self._typed("start_on_drop", bool)
+
+    @property
+    def notifications(self) -> bool:
+        return self._typed("notifications", bool)
 
     def with_overrides(self, **raw: Any) -> Config:
         """This configuration with values given on the command line (not saved)."""
@@ -199,23 +258,34 @@ def _dotenv_layers(cwd: Path) -> list[tuple[str, dict[str, str]]]:
     return layers
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A value set outside the app: by the environment or a .env file."""
+
+    raw: str
+    variable: str  # the environment variable's name, for error messages
+    source: Source
+    origin: str | None = None  # which .env file
+
+
 def load_config(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Config:
     """Read every source and build the configuration; raises ConfigError on a bad value."""
     env = os.environ if env is None else env
     layers = _dotenv_layers(cwd or Path.cwd())
 
-    def from_outside(f: Field) -> tuple[str, Source, str | None] | None:
+    def from_outside(f: Field) -> _Found | None:
         if f.env is None:
             return None
         if f.env in env:
-            return env[f.env], Source.ENVIRONMENT, None
+            return _Found(env[f.env], f.env, Source.ENVIRONMENT)
         for origin, values in layers:
             if f.env in values:
-                return values[f.env], Source.DOTENV, origin
+                return _Found(values[f.env], f.env, Source.DOTENV, origin)
         return None
 
     outside = {f.name: from_outside(f) for f in FIELDS}
-    data_dir = outside["data_dir"][0] if outside["data_dir"] else None
+    found_data_dir = outside["data_dir"]
+    data_dir = found_data_dir.raw if found_data_dir is not None else None
     paths = AppPaths.resolve(data_dir or None)
     settings = SettingsStore(paths.settings_file)
     saved = settings.load()
@@ -224,8 +294,8 @@ def load_config(env: Mapping[str, str] | None = None, cwd: Path | None = None) -
     for f in FIELDS:
         found = outside[f.name]
         if found is not None:
-            raw, source, origin = found
-            values[f.name] = Value(f.parse(raw, f.env), source, origin)
+            values[f.name] = Value(f.parse(found.raw, found.variable), found.source,
+                                   found.origin)
         elif f.saved and f.name in saved:
             try:
                 values[f.name] = Value(f.parse(saved[f.name], f.name), Source.SETTINGS)
