@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import sqlite3
@@ -53,8 +54,11 @@ def test_generate_a_folder_in_mock_mode(cli_env: dict[str, str], tmp_path: Path,
     lines = records(result.stdout)
     assert len(lines) == 3
     for line in lines:
-        assert set(line) == {"job_id", "source", "mode", "status", "output", "error"}
+        assert set(line) == {"job_id", "source", "mode", "status", "output", "error",
+                             "client_job_id", "model", "cost_usd"}
         assert line["status"] == "completed" and line["mode"] == "flat_lay"
+        assert re.fullmatch(r"mock_[0-9a-f]{12}", str(line["client_job_id"]))
+        assert line["model"] is None and line["cost_usd"] == 0
         assert line["error"] is None and Path(str(line["source"])).is_absolute()
         assert Path(str(line["output"])).parent == out_dir
     assert sorted(p.name for p in out_dir.iterdir()) == [

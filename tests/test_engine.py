@@ -30,10 +30,10 @@ class CountingMock(MockNanoBananaClient):
         super().__init__()
         self.created = 0
 
-    def create_job(self, image_path: Path, style: Style,
+    def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
         self.created += 1
-        return super().create_job(image_path, style, cancel=cancel)
+        return super().create_job(image_path, style, job_id=job_id, cancel=cancel)
 
 
 def test_a_photo_becomes_a_completed_job_with_files_in_place(
@@ -134,7 +134,7 @@ def test_a_vanished_file_fails_plainly(mock_config: Config, tmp_path: Path) -> N
 def test_an_account_problem_puts_the_job_back_and_is_raised(
         mock_config: Config, tmp_path: Path) -> None:
     class RefusingClient(MockNanoBananaClient):
-        def create_job(self, image_path: Path, style: Style,
+        def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
             raise AccountProblemError(AccountProblemKind.KEY_REFUSED, "The API key was refused.")
 

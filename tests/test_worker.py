@@ -41,7 +41,7 @@ class SlowMock(MockNanoBananaClient):
         self.most_inside = 0
         self.gate = threading.Lock()
 
-    def create_job(self, image_path: Path, style: Style,
+    def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
         with self.gate:
             self.inside += 1
@@ -49,7 +49,7 @@ class SlowMock(MockNanoBananaClient):
         time.sleep(self.delay)  # stands in for a request in flight
         with self.gate:
             self.inside -= 1
-        return super().create_job(image_path, style, cancel=cancel)
+        return super().create_job(image_path, style, job_id=job_id, cancel=cancel)
 
 
 def test_run_task_calls_back_on_the_owners_thread(qtbot: QtBot) -> None:
@@ -94,12 +94,12 @@ def test_an_account_problem_pauses_once_and_resume_finishes_the_batch(
     class KeyRefusedOnce(MockNanoBananaClient):
         refused = 0
 
-        def create_job(self, image_path: Path, style: Style,
+        def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
             if KeyRefusedOnce.refused < 3:
                 KeyRefusedOnce.refused += 1
                 raise AccountProblemError(AccountProblemKind.KEY_REFUSED, "Key refused.")
-            return super().create_job(image_path, style, cancel=cancel)
+            return super().create_job(image_path, style, job_id=job_id, cancel=cancel)
 
     engine = Engine(mock_config, client=KeyRefusedOnce())
     queue = JobQueue(engine, parallel=3)

@@ -12,23 +12,16 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from app.core.batch import BatchProgress
 from app.core.config import Mode
 from app.core.engine import AddResult, Engine
 from app.core.job import Job, JobStatus
 from app.services.errors import AccountProblemError
-from app.worker import JobQueue
+from app.worker import JobQueue, RunnerLock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ACCOUNT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-def runner_lock(engine: Engine) -> QLockFile:
-    """One process at a time runs the queue; a stale lock from a killed run is taken over."""
-    lock = QLockFile(str(engine.config.paths.data / "runner.lock"))
-    lock.setStaleLockTime(0)
-    return lock
 
 
 class BatchReporter:
@@ -39,13 +32,11 @@ class BatchReporter:
         self.stdout = stdout
         self.stderr = stderr
         self.reported: set[str] = set()
-        self.tally = BatchProgress()
 
     def job(self, job: Job, force: bool = False) -> None:
         if job.id in self.reported or not (job.status.is_final or force):
             return
         self.reported.add(job.id)
-        self.tally.record(job)
         if self.as_json:
             self.stdout.write(json.dumps(job.as_record()) + "\n")
             self.stdout.flush()
@@ -77,6 +68,7 @@ class BatchRun:
         self.app = app
         self.code: int | None = None
         self.own: list[str] = []  # the jobs this run added, in order
+        self.batch: BatchProgress | None = None  # the queue's count, once the batch ended
         queue.started.connect(self._started)
         queue.jobs_added.connect(self._added)
         queue.job_changed.connect(self._changed)
@@ -125,7 +117,8 @@ class BatchRun:
                           "is fixed.")
         self.finish(EXIT_ACCOUNT)
 
-    def _batch_finished(self, _batch: object) -> None:
+    def _batch_finished(self, batch: BatchProgress) -> None:
+        self.batch = batch
         self.finish(EXIT_OK)
 
     def _add_failed(self, text: str) -> None:
@@ -144,8 +137,8 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
     """Run new photos (``paths``) or, with ``paths=None``, what earlier runs left queued."""
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     reporter = BatchReporter(as_json, stdout, stderr)
-    lock = runner_lock(engine)
-    if not lock.tryLock(0):
+    lock = RunnerLock(engine.config.paths.data)
+    if not lock.try_acquire():
         reporter.say("Another ProductSnap is running the queue (the app or another command). "
                      "Wait for it to finish, or close it, and try again.")
         return EXIT_USAGE
@@ -166,17 +159,14 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         signal.signal(signal.SIGINT, previous)
         heartbeat.stop()
         queue.shutdown()
-        lock.unlock()
+        lock.release()
 
     left = engine.store.many(run.own) if paths is not None else engine.queued()
     for job in left:
         reporter.job(job, force=job.status is JobStatus.QUEUED)
-    tally = reporter.tally
+    batch = run.batch or queue.batch  # the queue's own count: the window shows the same
     code = EXIT_OK if run.code is None else run.code
-    if code == EXIT_OK and tally.failed:
+    if code == EXIT_OK and batch.failed:
         code = EXIT_FAILED
-    summary = f"{tally.completed} completed, {tally.failed} failed"
-    if tally.cancelled:
-        summary += f", {tally.cancelled} cancelled"
-    reporter.say(summary)
+    reporter.say(batch.summary())
     return code

@@ -119,9 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_key_command(args.action, check=args.check, config=config,
                                stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
-    if args.command == "jobs":
-        return _list_jobs(config, args.json)
-    return _run(config, args)
+    from app.core.store import StoreError
+
+    try:
+        if args.command == "jobs":
+            return _list_jobs(config, args.json)
+        return _run(config, args)
+    except StoreError as error:  # made by a newer version, or cannot be opened: nothing ran
+        print(f"productsnap: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run(config: Config, args: argparse.Namespace) -> int:
@@ -137,6 +143,8 @@ def _run(config: Config, args: argparse.Namespace) -> int:
         print(f"productsnap: {error}", file=sys.stderr)
         return EXIT_USAGE
     engine = Engine(config)
+    if engine.store_notice is not None:
+        print(f"productsnap: {engine.store_notice.message}", file=sys.stderr)
     try:
         if config.mode is Mode.LIVE:
             engine.client  # noqa: B018 - builds the live client: no key means nothing is sent
@@ -153,9 +161,11 @@ def _run(config: Config, args: argparse.Namespace) -> int:
 
 def _list_jobs(config: Config, as_json: bool) -> int:
     from app.cli.batch import human_line
-    from app.core.store import JobStore
+    from app.core.store import open_job_store
 
-    store = JobStore(config.paths.ensure().database)
+    store, notice = open_job_store(config.paths.ensure().database)
+    if notice is not None:
+        print(f"productsnap: {notice.message}", file=sys.stderr)
     for job in store.all():
         if as_json:
             print(json.dumps(job.as_record()))

@@ -19,7 +19,7 @@ from typing import Any
 from app.core.config import Config, ConfigError, Mode
 from app.core.job import Job, JobStatus
 from app.core.storage import Storage
-from app.core.store import JobStore, NewJob
+from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
 from app.images.intake import IMAGE_EXTENSIONS, make_thumbnail, prepare_photo, read_photo
 from app.services.errors import (
@@ -40,6 +40,7 @@ JobListener = Callable[[Job], None]
 
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
+UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
 
 
 @dataclass
@@ -92,7 +93,9 @@ class Engine:
     def __init__(self, config: Config, client: NanoBananaClient | None = None,
                  client_options: dict[str, Any] | None = None) -> None:
         self.config = config
-        self.store = JobStore(config.paths.ensure().database)
+        # Raises StoreError when the history is too new or cannot be opened; a damaged one is
+        # set aside and a new history begins, with ``store_notice`` saying so for the user.
+        self.store, self.store_notice = open_job_store(config.paths.ensure().database)
         self.storage = Storage(config.paths)
         self._client = client
         self._client_options = client_options or {}
@@ -233,9 +236,8 @@ class Engine:
             try:
                 thumb, thumb_mime = make_thumbnail(data)
             except PhotoUnusableError as error:
-                raise GenerationFailedError(
-                    "The service sent back a picture that cannot be opened. Try again.",
-                    error.detail) from error
+                self._forget_result(job, client)  # a retry must ask again, not reuse this
+                raise GenerationFailedError(UNREADABLE_RESULT, error.detail) from error
             job = self.store.update(job.id, result_thumbnail_path=str(
                 self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
         job = self._export(job, data, mime)
@@ -245,9 +247,17 @@ class Engine:
             output_tokens=int(usage.get("output_tokens", 0)),
             cost_usd=float(usage.get("cost_usd", 0.0)),
         )
-        if job.client_job_id and hasattr(client, "discard"):
+        if job.client_job_id:
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
+
+    def _forget_result(self, job: Job, client: NanoBananaClient) -> None:
+        if job.client_job_id:
+            client.discard(job.client_job_id)
+        if job.result_path:
+            Path(job.result_path).unlink(missing_ok=True)
+        self.store.update(job.id, client_job_id=None, request_sent_at=None, result_path=None,
+                          result_mime=None)
 
     def _export(self, job: Job, data: bytes, mime: str) -> Job:
         """Copy the result to the output folder exactly once, even across a kill.
@@ -298,8 +308,12 @@ class Engine:
             if on_progress:
                 on_progress(job)
             self._check_cancel(job.id, cancel)
-            created = client.create_job(Path(job.upload_path or ""), style, cancel=cancel)
-            job = self.store.update(job.id, client_job_id=created["job_id"])
+            # The id is recorded before the request goes out: if the app is killed after the
+            # paid answer arrived (the client spools it under this id), the restart collects it.
+            job = self.store.request_started(job.id, client.new_job_id())
+            assert job.client_job_id is not None
+            created = client.create_job(Path(job.upload_path or ""), style,
+                                        job_id=job.client_job_id, cancel=cancel)
             status = client.get_job_status(created["job_id"])
         if status.get("status") != "completed":
             raise GenerationFailedError("The image service did not finish this photo. Try again.",

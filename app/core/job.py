@@ -46,6 +46,7 @@ class Job:
     output_tokens: int = 0
     cost_usd: float = 0.0
     cancel_requested: bool = False
+    request_sent_at: float | None = None  # when the request for client_job_id went out
 
     @property
     def name(self) -> str:
@@ -66,4 +67,7 @@ class Job:
             "status": self.status.value,
             "output": self.output_path,
             "error": self.error,
+            "client_job_id": self.client_job_id,
+            "model": self.model,
+            "cost_usd": round(self.cost_usd, 6),
         }

@@ -94,6 +94,10 @@ class QueueFeedback(QObject):
             self.tr("ProductSnap could not open its job list: %1").replace("%1", text),
             [("log", self.tr("Open log folder"))], closable=False)
 
+    def history_set_aside(self, text: str) -> None:
+        self.banners.show_banner("history", Kind.WARNING, text,
+                                 [("log", self.tr("Open log folder"))])
+
     # -- the account -----------------------------------------------------------------------------
 
     def account_problem(self, error: AccountProblemError) -> None:

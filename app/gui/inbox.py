@@ -18,10 +18,11 @@ import os
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QThreadPool, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QThreadPool, Signal
 
 from app.core.files import atomic_write_bytes
 from app.gui.pools import run_for
+from app.worker import RunnerLock
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,11 @@ def inbox_dir(data_dir: Path) -> Path:
 
 def hand_off(data_dir: Path, photos: list[str]) -> bool:
     """In a new start: True when an open window took the photos (this start should end)."""
-    lock = QLockFile(str(data_dir / "runner.lock"))
-    if lock.tryLock(0):  # nobody runs the queue (a stale lock of a dead process is taken over)
-        lock.unlock()
+    lock = RunnerLock(data_dir)
+    if lock.try_acquire():  # nobody runs the queue (a lock left by a dead process is taken over)
+        lock.release()
         return False
-    pid = _holder_pid(lock)
+    pid = lock.holder_pid()
     try:
         owner = int((inbox_dir(data_dir) / OWNER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -48,16 +49,6 @@ def hand_off(data_dir: Path, photos: list[str]) -> bool:
     name = inbox_dir(data_dir) / f"{uuid.uuid4().hex}.json"
     atomic_write_bytes(name, json.dumps(photos).encode("utf-8"))
     return True
-
-
-def _holder_pid(lock: QLockFile) -> int | None:
-    # PySide6 answers (pid, hostname, appname), or with a leading "found" flag in some versions.
-    info = lock.getLockInfo()
-    if not isinstance(info, tuple) or len(info) < 3:
-        return None
-    if len(info) == 4:
-        return int(info[1]) if info[0] else None
-    return int(info[0]) or None
 
 
 class Inbox(QObject):

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         session.lock_changed.connect(self.feedback.lock_changed)
         session.resume_needed.connect(self.feedback.ask_resume)
         session.open_failed.connect(self.feedback.open_failed)
+        session.history_set_aside.connect(self.feedback.history_set_aside)
 
     def _session_ready(self) -> None:
         queue = self.session.queue

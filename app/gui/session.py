@@ -1,7 +1,7 @@
 """The app's side of the engine: opening the store off the GUI thread, the runner lock shared with
 the command line, the job queue, history loaded in chunks, and adding photos.
 
-Only one process runs the queue at a time (``app.cli.batch.runner_lock``). When a command-line
+Only one process runs the queue at a time (``app.worker.RunnerLock``). When a command-line
 run holds the lock, the gallery still shows every job (refreshed as the other run works) but
 this window's queue is held; it takes over as soon as the lock is free.
 """
@@ -14,17 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from app.cli.batch import runner_lock
 from app.core.config import Config, Mode, Source, Value
 from app.core.engine import Engine
 from app.core.job import Job, JobStatus
 from app.core.logging_setup import register_secret
+from app.core.store import StoreError
 from app.gui.gui_queue import GuiJobQueue
 from app.gui.pools import Pools, run_for
 from app.gui.samples import sample_photos
+from app.worker import RunnerLock
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ LOCK_POLL_MS = 4000
 @dataclass
 class Opened:
     engine: Engine
-    lock: QLockFile
+    lock: RunnerLock
     holds_lock: bool
     jobs: list[Job] = field(default_factory=list)
 
@@ -70,7 +71,7 @@ def save_pasted(image: QImage, folder: Path) -> str:
     while target.exists():
         n += 1
         target = folder / f"pasted-{stamp}-{n}.png"
-    if not image.save(str(target), "PNG"):
+    if not image.save(str(target)):  # PNG, from the name
         raise OSError(f"could not save the pasted picture to {target}")
     return str(target)
 
@@ -87,6 +88,7 @@ def preload_modules() -> None:
 class AppSession(QObject):
     opened = Signal()  # the engine and the queue exist
     open_failed = Signal(str)
+    history_set_aside = Signal(str)  # the history was damaged: kept aside, a new one begun
     history_loaded = Signal(object)  # list[Job]: a chunk, in order (also refreshes)
     history_finished = Signal()
     lock_changed = Signal(bool)  # True: this window runs the queue
@@ -104,7 +106,7 @@ class AppSession(QObject):
         self.engine: Engine | None = None
         self.queue: GuiJobQueue | None = None
         self.holds_lock = False
-        self._lock: QLockFile | None = None
+        self._lock: RunnerLock | None = None
         self._waiting_adds: list[tuple[list[str], str]] = []
         self._lock_timer = QTimer(self)
         self._lock_timer.setInterval(LOCK_POLL_MS)
@@ -119,8 +121,8 @@ class AppSession(QObject):
 
         def work() -> Opened:
             engine = Engine(config)
-            lock = runner_lock(engine)
-            holds = lock.tryLock(0)
+            lock = RunnerLock(config.paths.data)
+            holds = lock.try_acquire()
             if holds:
                 engine.recover()
             sample_photos()  # the listing is cached here, off the GUI thread
@@ -130,11 +132,16 @@ class AppSession(QObject):
         run_for(self, self.pools.io, work, on_done=self._opened, on_error=self._open_error)
 
     def _open_error(self, error: BaseException) -> None:
+        if isinstance(error, StoreError):  # too new, or cannot be opened: said plainly
+            log.error("Could not open the job store: %s", error.message)
+            self.open_failed.emit(error.message)
+            return
         log.error("Could not open the job store", exc_info=error)
         self.open_failed.emit(str(error) or type(error).__name__)
 
     def _opened(self, opened: Opened) -> None:
         if self._closed:
+            opened.lock.release()
             opened.engine.close()
             return
         self.engine = opened.engine
@@ -145,6 +152,8 @@ class AppSession(QObject):
             self.queue.pause()
             self._lock_timer.start()
         self.opened.emit()
+        if self.engine.store_notice is not None:
+            self.history_set_aside.emit(self.engine.store_notice.message)
         self._feed(opened.jobs, 0, then=lambda: self._history_done(opened.jobs))
 
     def _feed(self, jobs: list[Job], start: int, then: object = None) -> None:
@@ -187,14 +196,14 @@ class AppSession(QObject):
         lock, engine = self._lock, self.engine
 
         def work() -> tuple[bool, list[Job]]:
-            return lock.tryLock(0), engine.store.all()
+            return lock.try_acquire(), engine.store.all()
 
         def done(result: tuple[bool, list[Job]]) -> None:
             self._polling = False
             got, jobs = result
             if self._closed:
                 if got:
-                    lock.unlock()
+                    lock.release()
                 return
             self.history_loaded.emit(jobs)  # the other run's progress shows in the gallery
             if got:
@@ -268,8 +277,8 @@ class AppSession(QObject):
         if self.queue is not None:
             self.queue.shutdown(timeout_ms)
         self.pools.wait(timeout_ms)
-        if self._lock is not None and self.holds_lock:
-            self._lock.unlock()
+        if self._lock is not None:
+            self._lock.release()
         if self.engine is not None:
             self.engine.close()
 

@@ -254,7 +254,7 @@ class GeminiImageClient:
             raise CancelledError("cancelled while waiting to retry")
 
     def _backoff(self, failures: int, retry_after: float | None) -> float:
-        delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (failures - 1))
+        delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** (failures - 1))
         delay *= 0.8 + 0.4 * self._jitter()  # spread workers that failed together
         return max(delay, retry_after or 0.0)
 
@@ -339,10 +339,15 @@ class GeminiImageClient:
             raise LookupError(f"not a live job id: {job_id!r}")
         return self.spool_dir / f"{job_id}.json"
 
-    def create_job(self, image_path: Path, style: Style, *,
+    def new_job_id(self) -> str:
+        return f"gem_{secrets.token_hex(6)}"
+
+    def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
-        """Generate the image and spool it; returns once the paid result is safe on disk."""
-        job_id = f"gem_{secrets.token_hex(6)}"
+        """Generate the image and spool it under ``job_id``; returns once the paid result is
+        safe on disk."""
+        job_id = job_id or self.new_job_id()
+        self._sidecar(job_id)  # a malformed id is refused before anything is sent
         created_at = _now_iso()
         log.info("Sending job %s (style %s) to %s", job_id, style.id, self.model)
         image = self.generate(image_path, style, cancel=cancel)

@@ -31,13 +31,22 @@ def _now_iso() -> str:
 class NanoBananaClient(Protocol):
     """What the worker needs from an image service."""
 
-    mode: Mode
-    model: str | None
+    @property
+    def mode(self) -> Mode: ...
 
-    def create_job(self, image_path: Path, style: Style, *,
+    @property
+    def model(self) -> str | None:
+        """The model the requests go to; None for the mock."""
+        ...
+
+    def new_job_id(self) -> str:
+        """A fresh id for ``create_job``: the engine records it before the request is sent."""
+        ...
+
+    def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
-        """Start a job: ``{"job_id", "status": "queued", "created_at"}``. ``cancel`` stops a
-        job still waiting for its turn to be sent."""
+        """Start a job: ``{"job_id", "status": "queued", "created_at"}``, under ``job_id`` when
+        given (from ``new_job_id``). ``cancel`` stops a job still waiting to be sent."""
         ...
 
     def get_job_status(self, job_id: str) -> dict[str, Any]:
@@ -46,6 +55,10 @@ class NanoBananaClient(Protocol):
         ...
 
     def download_result(self, output_url: str) -> bytes:
+        ...
+
+    def discard(self, job_id: str) -> None:
+        """Forget a job's result once the engine has stored it (or found it unusable)."""
         ...
 
     def close(self) -> None:
@@ -67,9 +80,12 @@ class MockNanoBananaClient:
         self._lock = threading.Lock()
         log.info("NanoBananaClient initialized in mock mode")
 
-    def create_job(self, image_path: Path, style: Style, *,
+    def new_job_id(self) -> str:
+        return f"mock_{secrets.token_hex(6)}"
+
+    def create_job(self, image_path: Path, style: Style, *, job_id: str | None = None,
                    cancel: threading.Event | None = None) -> dict[str, Any]:
-        job_id = f"mock_{secrets.token_hex(6)}"
+        job_id = job_id or self.new_job_id()
         with self._lock:
             self._jobs[job_id] = (Path(image_path), style)
         log.info("[MOCK] Created job %s for mode %s", job_id, style.id)
@@ -99,6 +115,10 @@ class MockNanoBananaClient:
         from app.images.mock_render import render_mock_result
 
         return render_mock_result(image_path.read_bytes(), style)
+
+    def discard(self, job_id: str) -> None:
+        with self._lock:
+            self._jobs.pop(job_id, None)
 
     def close(self) -> None:
         with self._lock:

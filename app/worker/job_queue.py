@@ -1,11 +1,9 @@
-"""Running work off the GUI thread: one mechanism for everything, and the job queue built on it.
+"""The job queue: runs jobs through the engine, a configurable number at a time, and keeps the
+one count of the current batch ("N of M done") that the window and the command line both read.
 
-``run_task`` wraps a callable in a QRunnable on a QThreadPool and posts its result (or its
-exception) back to the thread that owns the receiving QObject. ``JobQueue`` runs jobs through
-the engine on a pool of its own, a configurable number at a time; bookkeeping (adding photos,
-cancelling, retrying) runs on a one-thread pool so that writes never race.
-
-Only QtCore is used: the command line runs the same queue under a QCoreApplication.
+Two pools, each for one reason: ``_workers`` runs the jobs themselves (network waits and image
+work, as many as the settings allow); ``_control`` has one thread for bookkeeping (adding photos,
+cancelling, retrying, removing), so that those store writes happen in the order they were asked.
 """
 
 from __future__ import annotations
@@ -14,90 +12,31 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.core.batch import BatchProgress
 from app.core.config import Config
 from app.core.engine import AddResult, Engine
 from app.core.job import Job, JobStatus
 from app.services.errors import AccountProblemError
+from app.worker.tasks import run_reporting, run_task
 
 log = logging.getLogger(__name__)
-
-
-class TaskSignals(QObject):
-    finished = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(object)
-
-
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], signals: TaskSignals, wants_progress: bool) -> None:
-        super().__init__()
-        self._fn = fn
-        self._signals = signals
-        self._wants_progress = wants_progress
-        self.setAutoDelete(True)
-
-    def _report(self, value: object) -> None:
-        self._signals.progressed.emit(value)
-
-    def run(self) -> None:
-        try:
-            result = self._fn(self._report) if self._wants_progress else self._fn()
-        except BaseException as error:  # handed to the owner's thread, never lost
-            self._signals.failed.emit(error)
-        else:
-            self._signals.finished.emit(result)
-
-
-_live_signals: set[TaskSignals] = set()  # keeps signal relays alive while their task runs
-
-
-def run_task(pool: QThreadPool, fn: Callable[..., Any], *,
-             on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None,
-             on_progress: Callable[[Any], None] | None = None) -> TaskSignals:
-    """Run ``fn`` on ``pool``; call back on the thread that called ``run_task``.
-
-    With ``on_progress``, ``fn`` receives one argument: a function to report progress with.
-    Callbacks are queued connections, so they run on the caller's event loop.
-    """
-    signals = TaskSignals()
-    _live_signals.add(signals)
-    queued = Qt.ConnectionType.QueuedConnection
-
-    def release(*_: object) -> None:
-        _live_signals.discard(signals)
-        signals.deleteLater()
-
-    if on_done:
-        signals.finished.connect(on_done, queued)
-    if on_error:
-        signals.failed.connect(on_error, queued)
-    else:
-        signals.failed.connect(lambda e: log.error("Background task failed", exc_info=e), queued)
-    if on_progress:
-        signals.progressed.connect(on_progress, queued)
-    signals.finished.connect(release, queued)
-    signals.failed.connect(release, queued)
-    pool.start(_Task(fn, signals, on_progress is not None))
-    return signals
 
 
 class JobQueue(QObject):
     """The queue of jobs and the workers that run them."""
 
     started = Signal(int)                # recovery done; this many earlier jobs are queued
-    jobs_added = Signal(object)          # AddResult
-    job_changed = Signal(object)         # Job, whenever its status or files change
-    jobs_removed = Signal(object)        # list[str] of job ids
-    account_problem_met = Signal(object)  # AccountProblemError: the queue is paused
+    jobs_added = Signal(AddResult)
+    job_changed = Signal(Job)            # whenever its status or files change
+    jobs_removed = Signal(list)          # list[str] of job ids
+    account_problem_met = Signal(AccountProblemError)  # the queue is paused
     state_changed = Signal()             # paused, resumed, counts
-    batch_finished = Signal(object)      # BatchProgress of the batch that just ended
+    batch_finished = Signal(BatchProgress)  # the batch that just ended
     add_failed = Signal(str)             # a plain sentence
 
     def __init__(self, engine: Engine, parallel: int | None = None,
@@ -167,8 +106,7 @@ class JobQueue(QObject):
 
         def added(result: AddResult) -> None:
             for job in result.jobs:
-                if job.status.is_final:
-                    self.batch.add(1)
+                if job.status.is_final:  # a file that could not be used: failed at once
                     self.batch.record(job)
             self._enqueue([j.id for j in result.jobs if j.status is JobStatus.QUEUED],
                           pump=False)
@@ -181,7 +119,7 @@ class JobQueue(QObject):
         known = set(self._pending) | set(self._running)
         fresh = [i for i in ids if i not in known]
         self._pending.extend(fresh)
-        self.batch.add(len(fresh))
+        self.batch.add(fresh)
         self.state_changed.emit()
         if pump:
             self._pump()
@@ -239,6 +177,7 @@ class JobQueue(QObject):
         self._pending = deque(i for i in self._pending if i not in set(ids))
 
         def removed(jobs: list[Job]) -> None:
+            self.batch.forget(j.id for j in jobs)
             self.jobs_removed.emit([j.id for j in jobs])
             self.state_changed.emit()
 
@@ -273,18 +212,21 @@ class JobQueue(QObject):
             job_id = self._pending.popleft()
             cancel = threading.Event()
             self._running[job_id] = cancel
-            run_task(
-                self._workers,
-                lambda report, job_id=job_id, cancel=cancel:
-                    self.engine.process(job_id, cancel, report),
-                on_done=self._job_done,
-                on_error=lambda error, job_id=job_id: self._job_raised(job_id, error),
+            run_reporting(
+                self._workers, partial(self._process, job_id, cancel),
                 on_progress=self.job_changed.emit,
+                on_done=self._job_done,
+                on_error=partial(self._job_raised, job_id),
             )
         self._check_idle()
 
+    def _process(self, job_id: str, cancel: threading.Event,
+                 report: Callable[[Job], None]) -> Job:
+        """Worker thread: one job to its end (or back to the queue for an account problem)."""
+        return self.engine.process(job_id, cancel, report)
+
     def _job_finished_or_changed(self, job: Job) -> None:
-        if job.status.is_final and job.id not in self._running:
+        if job.id not in self._running:  # a running job is counted when it returns
             self.batch.record(job)
         self.job_changed.emit(job)
 

@@ -7,8 +7,8 @@ from app.core.job import Job, JobStatus
 from app.gui.batch_panel import progress_text
 
 
-def _job(status: JobStatus) -> Job:
-    return Job(id="j", source_path="/p/a.jpg", style="studio_white", status=status, mode="live",
+def _job(status: JobStatus, job_id: str = "j") -> Job:
+    return Job(id=job_id, source_path="/p/a.jpg", style="studio_white", status=status, mode="live",
                created_at=0.0)
 
 
@@ -18,9 +18,9 @@ def _tr(text: str) -> str:
 
 def test_live_mode_says_what_the_rest_of_the_batch_will_cost() -> None:
     batch = BatchProgress()
-    batch.add(12)
-    batch.record(_job(JobStatus.COMPLETED))
-    batch.record(_job(JobStatus.FAILED))
+    batch.add(f"j{n}" for n in range(12))
+    batch.record(_job(JobStatus.COMPLETED, "j0"))
+    batch.record(_job(JobStatus.FAILED, "j1"))
     text = progress_text(batch, _tr, price_per_image=0.039)
     assert text.startswith("2 of 12 done")
     assert "about $0.39 to go" in text and "1 failed" in text
@@ -28,7 +28,7 @@ def test_live_mode_says_what_the_rest_of_the_batch_will_cost() -> None:
 
 def test_demo_mode_and_a_finished_batch_name_no_cost() -> None:
     batch = BatchProgress()
-    batch.add(1)
+    batch.add(["j"])
     assert "$" not in progress_text(batch, _tr)
     batch.record(_job(JobStatus.COMPLETED))
     assert "$" not in progress_text(batch, _tr, price_per_image=0.039)

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.batch import BatchProgress
 from app.core.config import Config, load_config
-from app.core.job import JobStatus
+from app.core.job import Job, JobStatus
 from app.core.secrets import SERVICE, USERNAME
 from app.gui.banners import BannerArea
 from app.gui.notifications import Channel, Notifier
@@ -85,8 +85,11 @@ def test_live_mode_without_a_key_says_so_once(
 
 
 def _batch(completed: int, failed: int = 0) -> BatchProgress:
-    batch = BatchProgress(total=completed + failed)
-    batch.completed, batch.failed = completed, failed
+    batch = BatchProgress()
+    for n in range(completed + failed):
+        status = JobStatus.COMPLETED if n < completed else JobStatus.FAILED
+        batch.record(Job(id=f"j{n}", source_path=f"/p/{n}.jpg", style="studio_white",
+                         status=status, mode="mock", created_at=0.0))
     return batch
 
 

@@ -1,5 +1,8 @@
 """The job store: every job in SQLite (WAL), every change of status a transaction.
 
+The file is made ready (created, upgraded or refused) by ``opening.prepare``; its schema lives
+in ``migrations``.
+
 A job is written as QUEUED before any work on it starts, so a kill at any moment loses nothing:
 on the next start ``recover_interrupted`` puts PROCESSING jobs back in the queue.
 Each thread gets its own connection; SQLite's WAL mode lets readers run beside one writer.
@@ -18,42 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.job import Job, JobStatus
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    batch_id TEXT NOT NULL DEFAULT '',
-    source_path TEXT NOT NULL,
-    source_hash TEXT,
-    style TEXT NOT NULL,
-    status TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    client_job_id TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    started_at REAL,
-    finished_at REAL,
-    upload_path TEXT,
-    result_path TEXT,
-    result_mime TEXT,
-    output_path TEXT,
-    thumbnail_path TEXT,
-    result_thumbnail_path TEXT,
-    error TEXT,
-    error_detail TEXT,
-    model TEXT,
-    prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    cost_usd REAL NOT NULL DEFAULT 0,
-    cancel_requested INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
-CREATE INDEX IF NOT EXISTS jobs_hash ON jobs(source_hash, style);
-CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(finished_at);
-"""
+from app.core.store.opening import StoreDamagedError, prepare
 
 _COLUMNS = [f.name for f in fields(Job)]
 
@@ -84,11 +52,7 @@ class JobStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._write() as db:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        prepare(path)  # raises StoreError: too new, damaged (moved aside), unavailable
 
     # -- connections -------------------------------------------------------------------------
 
@@ -230,6 +194,14 @@ class JobStore:
                            [*values.values(), job_id])
         return self.get(job_id)
 
+    def request_started(self, job_id: str, client_job_id: str) -> Job:
+        """The client's id for the request about to be sent, recorded before it goes out: a
+        kill after the (paid) answer then still finds the result by this id on restart."""
+        with self._write() as db:
+            db.execute("UPDATE jobs SET client_job_id = ?, request_sent_at = ? WHERE id = ?",
+                       (client_job_id, time.time(), job_id))
+        return self.get(job_id)
+
     def _finish(self, job_id: str, status: JobStatus, allowed: tuple[JobStatus, ...],
                 **values: Any) -> Job | None:
         values = {"status": status.value, "finished_at": time.time(), **values}
@@ -303,3 +275,12 @@ class JobStore:
             db.executemany("DELETE FROM jobs WHERE id = ? AND status != 'processing'",
                            [(j.id,) for j in removed])
         return removed
+
+
+def open_job_store(path: Path) -> tuple[JobStore, StoreDamagedError | None]:
+    """The store at ``path``; a damaged file is moved aside and a new history begins, with the
+    reason returned for the user. Too new or unavailable: StoreError propagates."""
+    try:
+        return JobStore(path), None
+    except StoreDamagedError as damaged:
+        return JobStore(path), damaged
