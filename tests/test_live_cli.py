@@ -92,3 +92,41 @@ def test_a_photo_the_api_rejects_fails_alone(
     assert sorted(line["status"] for line in lines) == ["completed", "failed"]
     failed = next(line for line in lines if line["status"] == "failed")
     assert failed["error"] and "Traceback" not in failed["error"]
+
+
+# Killed the instant the paid answer is safe in the spool, before the engine reads it back: 0.1
+# recorded the client's id only after this point, so the restart paid for the photo again.
+_KILL_AFTER_ANSWER = """
+import os, sys
+from app.services.gemini_client import GeminiImageClient
+
+def killed(self, job_id):
+    os._exit(137)  # no clean-up of any kind, as a power cut or SIGKILL
+
+GeminiImageClient.get_job_status = killed
+from app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_kill_right_after_the_paid_answer_never_pays_for_the_photo_again(
+        live_env: dict[str, str], server: GeminiStandIn, tmp_path: Path, data_dir: Path,
+        out_dir: Path) -> None:
+    photos = _photos(tmp_path / "in", 1)
+    killed = subprocess.run([sys.executable, "-c", _KILL_AFTER_ANSWER, "generate", str(photos),
+                             "--json"], env=live_env, capture_output=True, text=True,
+                            timeout=120)
+    assert killed.returncode == 137, killed.stderr
+    assert len([r for r in server.requests if r.method == "POST"]) == 1
+    with sqlite3.connect(data_dir / "jobs.sqlite3") as db:
+        ((status, client_id, sent),) = db.execute(
+            "SELECT status, client_job_id, request_sent_at FROM jobs").fetchall()
+    assert status == "processing" and client_id.startswith("gem_") and sent is not None
+
+    resumed = run(["resume", "--json"], live_env)
+    assert resumed.returncode == 0, resumed.stderr
+    (line,) = [json.loads(text) for text in resumed.stdout.splitlines()]
+    assert line["status"] == "completed" and line["client_job_id"] == client_id
+    assert line["cost_usd"] == pytest.approx(0.0388, abs=0.0005)  # the cost of the one request
+    assert len([r for r in server.requests if r.method == "POST"]) == 1  # paid once, not twice
+    assert [p.name for p in out_dir.iterdir()] == ["p0_studio_white.png"]
