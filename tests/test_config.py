@@ -28,7 +28,7 @@ def test_defaults_are_mock_and_the_documented_endpoint(tmp_path: Path) -> None:
     assert config.mode is Mode.MOCK
     assert config.source("mode") is Source.DEFAULT
     assert config.api_url == DEFAULT_API_URL == "https://generativelanguage.googleapis.com/v1beta"
-    assert config.model == DEFAULT_MODEL == "gemini-2.5-flash-image"
+    assert config.model == DEFAULT_MODEL == "automatic" and config.image_size == "1K"
     assert config.parallel == 4 and config.rpm == 60
     assert config.api_key is None
 
@@ -131,6 +131,7 @@ EXPECTED_TYPES: dict[str, type | tuple[type, ...]] = {
     "mode": Mode,
     "api_url": str,
     "model": str,
+    "image_size": str,
     "api_key": (str, type(None)),
     "data_dir": (str, type(None)),
     "parallel": int,

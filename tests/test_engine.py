@@ -199,8 +199,13 @@ def test_live_mode_estimates_cost_and_mock_mode_is_free(
 
     values = dict(live.values)
     values["mode"] = Value(Mode.LIVE, Source.ENVIRONMENT)
-    live = Config(values=values, paths=live.paths, settings=live.settings)
-    assert Engine(live).estimate_cost(10) == pytest.approx(0.39)
+    automatic = Config(values=values, paths=live.paths, settings=live.settings)
+    # "automatic" has no price until the service was asked which model it serves.
+    assert Engine(automatic).estimate_cost(10) is None
+    values["model"] = Value("gemini-3.1-flash-image", Source.ENVIRONMENT)
+    values["image_size"] = Value("2K", Source.ENVIRONMENT)
+    chosen = Config(values=values, paths=live.paths, settings=live.settings)
+    assert Engine(chosen).estimate_cost(10) == pytest.approx(10 * 1680 * 60 / 1e6)
 
 
 def test_a_rebuilt_live_client_keeps_counting_this_minutes_requests(
@@ -208,8 +213,10 @@ def test_a_rebuilt_live_client_keeps_counting_this_minutes_requests(
     from app.core.config import load_config
 
     env = dict(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY="test-key-0123456789",
-               NANO_BANANA_API_URL="http://127.0.0.1:9/v1beta", PRODUCTSNAP_RPM="5")
-    engine = Engine(load_config(env=env, cwd=tmp_path))
+               NANO_BANANA_API_URL="http://127.0.0.1:9/v1beta", PRODUCTSNAP_RPM="5",
+               NANO_BANANA_MODEL="gemini-2.5-flash-image")
+    # No model list to ask here (nothing listens on port 9): build clients without one.
+    engine = Engine(load_config(env=env, cwd=tmp_path), client_options={"catalog": None})
     limiter = engine.client._limiter  # type: ignore[attr-defined]
     limiter.acquire()
     engine.reconfigure(engine.config.with_overrides(rpm=7))  # the user changed Settings

@@ -26,14 +26,13 @@ from app.services.errors import (
     GenerationFailedError,
     PhotoUnusableError,
 )
-from app.services.gemini_client import (
-    GeminiImageClient,
-    check_key_async,
-    validate_api_url,
-)
+from app.services.gemini_check import check_key_async
+from app.services.gemini_client import GeminiImageClient
+from app.services.gemini_http import validate_api_url
 from app.services.nano_banana_client import create_client
+from app.services.gemini_answers import Usage
 from app.services.pricing import (
-    cost_from_usage,
+    cost_of_answer,
     estimate_batch_cost,
     price_per_image,
 )
@@ -132,7 +131,8 @@ def test_gemini_3_gets_image_size_and_its_thought_parts_are_skipped(server, phot
     sidecar = json.loads((tmp_path / "spool" / f"{job['job_id']}.json").read_text())
     assert sidecar["text"] == "Here you go."  # the thought text is left out
     # 1120 image + 200 thinking tokens at $120/1M, 298 input tokens at $2/1M.
-    assert status["usage"]["cost_usd"] == pytest.approx((1320 * 120 + 298 * 2) / 1e6)
+    # Image tokens at the image rate, thinking at the text rate ($12/M on 3 Pro), input at $2/M.
+    assert status["usage"]["cost_usd"] == pytest.approx((1120 * 120 + 200 * 12 + 298 * 2) / 1e6)
     client.close()
 
 
@@ -505,9 +505,10 @@ def test_check_key(server, tmp_path, clock):
     good = client_for(server.url, tmp_path, clock)
     result = good.check_key()
     assert result.ok and result.kind is None
-    assert server.requests[-1].method == "GET"
-    assert server.requests[-1].path == "/v1beta/models/gemini-2.5-flash-image"
-    assert not server.requests[-1].query
+    assert result.choice is not None and result.choice.model == "gemini-2.5-flash-image"
+    assert [m.id for m in result.models] == list(server.models)  # every page, images only
+    lists = [r for r in server.requests if r.path == "/v1beta/models"]
+    assert len(lists) > 1 and all(r.method == "GET" and "key=" not in r.query for r in lists)
 
     wrong = client_for(server.url, tmp_path, clock, api_key="wrong-key-value")
     assert wrong.check_key().kind is AccountProblemKind.KEY_REFUSED
@@ -527,20 +528,39 @@ def test_check_key_async(server):
     assert "nope-nope" not in refused.message
     server.stop()
     down = asyncio.run(check_key_async(server.url, "gemini-2.5-flash-image", API_KEY))
-    assert not down.ok and down.kind is None and "reach" in down.message
+    assert not down.ok and down.kind is AccountProblemKind.SERVICE_UNREACHABLE
+    assert "reach" in down.message
 
 
 # Prices -------------------------------------------------------------------------------------
 
 def test_prices():
-    assert price_per_image("gemini-2.5-flash-image") == 0.039
-    assert price_per_image("gemini-3.1-flash-image") == 0.067
-    assert price_per_image("gemini-3-pro-image") == 0.134
-    assert price_per_image("gemini-3-pro-image-preview") == 0.134
+    # The reference's list prices, from the tokens of one image at the image rate.
+    assert price_per_image("gemini-2.5-flash-image") == pytest.approx(0.0387)
+    assert price_per_image("gemini-3.1-flash-image") == pytest.approx(0.067, abs=0.0005)
+    assert price_per_image("gemini-3.1-flash-image", "512") == pytest.approx(0.045, abs=0.0005)
+    assert price_per_image("gemini-3.1-flash-image", "2K") == pytest.approx(0.101, abs=0.0005)
+    assert price_per_image("gemini-3.1-flash-image", "4K") == pytest.approx(0.151, abs=0.0005)
+    assert price_per_image("gemini-3-pro-image", "2K") == pytest.approx(0.134, abs=0.0005)
+    assert price_per_image("gemini-3-pro-image", "4K") == pytest.approx(0.24)
+    assert price_per_image("gemini-3-pro-image-preview") == pytest.approx(0.1344)
+    assert price_per_image("gemini-nano-banana-2.1") == pytest.approx(0.0336)
+    assert price_per_image("gemini-2.5-flash-image", "2K") is None  # not a size it makes
     assert price_per_image("some-future-model") is None
-    assert estimate_batch_cost("gemini-2.5-flash-image", 100) == pytest.approx(3.9)
-    assert cost_from_usage("gemini-2.5-flash-image", 0, 1290).cost_usd == pytest.approx(0.0387)
-    no_tokens = cost_from_usage("gemini-2.5-flash-image", None, None)
-    assert (no_tokens.cost_usd, no_tokens.from_tokens) == (0.039, False)
-    unknown = cost_from_usage("some-future-model", 298, 1290)
+    assert estimate_batch_cost("gemini-2.5-flash-image", 100) == pytest.approx(3.87)
+
+
+def test_costs_bill_image_text_thinking_and_input_tokens_each_at_its_rate():
+    pro = Usage(prompt_tokens=298, output_tokens=1124, thoughts_tokens=180,
+                image_tokens=1120, text_tokens=4)
+    cost = cost_of_answer("gemini-3-pro-image", pro, had_image=True)
+    assert cost.cost_usd == pytest.approx((1120 * 120 + (4 + 180) * 12 + 298 * 2) / 1e6)
+    assert cost.known_model and cost.from_tokens
+    # A blocked answer that billed thinking tokens is money spent.
+    blocked = Usage(prompt_tokens=298, output_tokens=0, thoughts_tokens=250)
+    assert cost_of_answer("gemini-3.1-flash-image", blocked, had_image=False).cost_usd == (
+        pytest.approx((250 * 1.5 + 298 * 0.25) / 1e6))
+    no_counts = cost_of_answer("gemini-2.5-flash-image", Usage(0, 0, 0), had_image=True)
+    assert (no_counts.cost_usd, no_counts.from_tokens) == (pytest.approx(0.0387), False)
+    unknown = cost_of_answer("some-future-model", pro, had_image=True)
     assert (unknown.cost_usd, unknown.known_model) == (0.0, False)

@@ -37,6 +37,14 @@ def classify(answer: g.Answer, header: str | None = None) -> Exception:
     (g.model_not_found(), AccountProblemKind.MODEL_UNAVAILABLE),
     (g.per_day(), AccountProblemKind.DAILY_QUOTA),
     (g.limit_zero(), AccountProblemKind.BILLING),
+    (g.free_tier(with_limit_zero=True), AccountProblemKind.BILLING),
+    (g.free_tier(with_limit_zero=False), AccountProblemKind.BILLING),
+    (g.free_tier_country(), AccountProblemKind.BILLING),
+    (g.location_unsupported(), AccountProblemKind.REGION_UNSUPPORTED),
+    (g.country_unsupported(), AccountProblemKind.REGION_UNSUPPORTED),
+    (g.unknown_field(), AccountProblemKind.BAD_SETTING),
+    (g.bad_size(), AccountProblemKind.BAD_SETTING),
+    (g.bad_ratio(), AccountProblemKind.BAD_SETTING),
 ])
 def test_account_problems(answer, kind):
     error = classify(answer)
@@ -58,6 +66,143 @@ def test_limit_zero_in_quota_value_alone():
                      {"@type": g.TYPE + "QuotaFailure",
                       "violations": [{"quotaId": "ImagesPerMinute", "quotaValue": "0"}]})
     assert classify(answer).kind is AccountProblemKind.BILLING
+
+
+# A free-tier key on an image model: billing, never "wait for tomorrow" --------------------
+
+def _quota_429(*quota_ids: str, message: str = "You exceeded your current quota.") -> g.Answer:
+    return g.error(429, "RESOURCE_EXHAUSTED", message,
+                   {"@type": g.TYPE + "QuotaFailure",
+                    "violations": [{"quotaId": quota_id} for quota_id in quota_ids]},
+                   {"@type": g.TYPE + "RetryInfo", "retryDelay": "35s"})
+
+
+@pytest.mark.parametrize("answer", [
+    g.free_tier(with_limit_zero=True),
+    g.free_tier(with_limit_zero=False),
+    _quota_429("GenerateRequestsPerDayPerProjectPerModel-FreeTier"),  # PerDay, yet free tier
+    _quota_429("GenerateContentInputTokensPerModelPerMinute-FreeTier"),
+    _quota_429("ImagesPerMinute", message="Quota exceeded for metric: x, limit: 0, model: y"),
+])
+def test_a_free_tier_key_needs_billing_not_a_wait(answer):
+    error = classify(answer)
+    assert isinstance(error, AccountProblemError)
+    assert error.kind is AccountProblemKind.BILLING
+    assert "billing" in error.message
+    assert "no free tier" in error.message
+    assert "not a daily limit" in error.message
+    assert "no quota for image generation" in error.message
+
+
+def test_a_paid_daily_quota_is_still_a_daily_quota():
+    error = classify(_quota_429("GenerateRequestsPerDayPerProjectPerModel"))
+    assert error.kind is AccountProblemKind.DAILY_QUOTA
+
+
+# Failed preconditions: billing, or a region Google does not serve -------------------------
+
+@pytest.mark.parametrize("answer", [
+    g.location_unsupported(), g.country_unsupported(),
+    g.error(400, "FAILED_PRECONDITION", "Image generation is not available in your region."),
+    g.error(403, "PERMISSION_DENIED", "User location is not supported for the API use."),
+])
+def test_a_region_google_does_not_serve_pauses_and_billing_will_not_help(answer):
+    error = classify(answer)
+    assert error.kind is AccountProblemKind.REGION_UNSUPPORTED
+    assert "not offered where you are" in error.message
+    assert "billing does not change" in error.message.lower()
+
+
+@pytest.mark.parametrize("answer", [g.free_tier_country(), g.failed_precondition(),
+                                    g.error(400, "FAILED_PRECONDITION", "Precondition failed.")])
+def test_free_tier_not_offered_in_the_country_is_billing(answer):
+    error = classify(answer)
+    assert error.kind is AccountProblemKind.BILLING
+    assert "Enable billing" in error.message
+
+
+# 400: a setting every photo would meet, or this photo alone --------------------------------
+
+def test_an_unknown_field_is_a_setting_not_the_photo():
+    error = classify(g.unknown_field("imageSize"))
+    assert error.kind is AccountProblemKind.BAD_SETTING
+    assert "imageSize" in error.message and MODEL in error.message
+    assert "not the photo" in error.message
+    assert "generation_config.image_config" in error.detail
+
+
+@pytest.mark.parametrize("answer", [
+    # A BadRequest naming a field, whatever the message says.
+    g.error(400, "INVALID_ARGUMENT", "Request contains an invalid argument.",
+            {"@type": g.TYPE + "BadRequest", "fieldViolations": [
+                {"field": "generation_config.image_config.aspect_ratio",
+                 "description": "Invalid value"}]}),
+    g.bad_size("512", "gemini-nano-banana-2.1"),
+    g.bad_ratio("1:8", "gemini-2.5-flash-image"),
+    g.error(400, "INVALID_ARGUMENT", "The image size 8K is not supported by this model."),
+    g.error(400, "INVALID_ARGUMENT", "aspect ratio must be one of 1:1, 16:9."),
+    g.error(400, "INVALID_ARGUMENT", 'Invalid JSON payload received. Unknown name '
+            '"responseModalities": Cannot find field.'),
+])
+def test_settings_the_model_does_not_take_pause_the_batch(answer):
+    error = classify(answer)
+    assert error.kind is AccountProblemKind.BAD_SETTING
+    assert "a setting that model" in error.message and "not the photo" in error.message
+
+
+@pytest.mark.parametrize("answer", [
+    g.bad_photo(),
+    g.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received."),
+    g.error(400, "INVALID_ARGUMENT", "Request contains an invalid argument."),
+    g.error(400, "INVALID_ARGUMENT", "Base64 decoding failed.",
+            {"@type": g.TYPE + "BadRequest", "fieldViolations": [
+                {"field": "contents[0].parts[0].inline_data.data",
+                 "description": "Base64 decoding failed."}]}),
+])
+def test_other_invalid_arguments_fail_that_photo_alone(answer):
+    error = classify(answer)
+    assert type(error) is GenerationFailedError
+    assert error.message.startswith("The image service could not use this photo: ")
+
+
+def test_error_body_reads_field_violations_and_help_links():
+    parsed = parse_error_body(json.dumps(g.unknown_field().body))
+    assert parsed.field_violations == [
+        "generation_config.image_config: Invalid JSON payload received. Unknown name "
+        "\"imageSize\" at 'generation_config.image_config': Cannot find field."]
+    assert parse_error_body(json.dumps(g.help_only_429().body)).help_links == [
+        "https://ai.google.dev/gemini-api/docs/rate-limits"]
+
+
+# 429s that are only "slow down" are marked, for the client's "again and again" --------------
+
+@pytest.mark.parametrize(("answer", "rate_limited"), [
+    (g.per_minute("26s"), True), (g.help_only_429(), True),
+    (g.error(429, "RESOURCE_EXHAUSTED", "Too many requests."), True),
+    (g.server_error(503), False), (g.server_error(500), False), (g.html_page(502), False),
+])
+def test_every_429_is_marked_rate_limited(answer, rate_limited):
+    error = classify(answer)
+    assert type(error) is TransientError
+    assert error.rate_limited is rate_limited
+
+
+def test_a_help_only_429_has_no_delay_of_its_own():
+    error = classify(g.help_only_429())
+    assert (error.retry_after, error.rate_limited) == (None, True)
+    assert "HTTP 429 RESOURCE_EXHAUSTED" in error.detail
+    assert TransientError("x").rate_limited is False  # the default
+
+
+def test_the_key_is_redacted_from_the_new_kinds_too():
+    key = "registered-key-for-new-kinds"
+    register_secret(key)
+    for answer in (g.unknown_field(key), g.error(400, "FAILED_PRECONDITION",
+                                                 f"User location {key} is not supported."),
+                   g.error(429, "RESOURCE_EXHAUSTED", f"limit: 0 for {key}")):
+        error = classify(answer)
+        assert isinstance(error, AccountProblemError)
+        assert key not in error.message and key not in error.detail
 
 
 @pytest.mark.parametrize(("answer", "delay"), [
@@ -152,8 +297,8 @@ def test_thought_images_are_never_taken():
     (g.empty("OTHER"), "empty", True),
     (g.Answer(body={}), "empty", True),
     (g.finished("MAX_TOKENS", []), "unexpected", False),
-    (g.finished("", [{"inlineData": {"mimeType": "image/png", "data": b64(g.PNG)}}]),
-     "unexpected", False),
+    (g.finished("", [{"text": "words, no image"}]), "unexpected", False),
+    (g.malformed(), "malformed", True),
 ])
 def test_no_image_kinds(answer, kind, retry):
     with pytest.raises(NoImageError) as caught:

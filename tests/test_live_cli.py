@@ -58,7 +58,7 @@ def test_live_batch_completes_records_cost_and_never_leaks_the_key(
     assert all(cost == pytest.approx(0.0388, abs=0.0005) and tokens == 1290
                for *_, cost, tokens in rows)
     # The key is nowhere on disk or in what the command printed.
-    assert "3 photo(s) on gemini-2.5-flash-image will cost about $0.12" in result.stderr
+    assert "3 photo(s) on gemini-2.5-flash-image at 1K will cost about $0.12" in result.stderr
     assert API_KEY not in result.stdout + result.stderr
     for path in data_dir.rglob("*"):
         if path.is_file():

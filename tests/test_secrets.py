@@ -197,10 +197,13 @@ def test_key_status_check_asks_the_service(memory, tmp_path):
         code, out, err = run("status", config, check=True)
         assert code == 0, err
         assert "The key works" in out
+        # Every image model the key can use, with its prices; the one in use marked.
+        assert "* gemini-2.5-flash-image" in out and "<- in use (automatic)" in out
+        assert "1K $0.039" in out and "2K $0.101" in out  # 2.5 Flash Image; 3.1 Flash at 2K
         run("set", config, stdin="a-wrong-key-value")
         code, out, err = run("status", config, check=True)
         assert code == 1 and "The API key was refused" in err
-        assert [r.method for r in server.requests] == ["GET", "GET"]
+        assert {r.method for r in server.requests} == {"GET"}  # nothing generated
         assert "a-wrong-key-value" not in out + err
 
 

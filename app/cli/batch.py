@@ -84,12 +84,18 @@ class BatchRun:
             self.app.quit()
 
     def say_cost(self, count: int) -> None:
+        """Before sending: which model, which size, and what it will cost."""
         config = self.engine.config
-        if config.mode is not Mode.LIVE or count == 0:
-            return
+        model = self.engine.model_in_use()
+        if config.mode is not Mode.LIVE or count == 0 or model is None:
+            return  # no model settled: the run stops before sending, and says why
         cost = self.engine.estimate_cost(count)
         price = f"about ${cost:.2f}" if cost is not None else "an unknown amount"
-        self.reporter.say(f"Live mode: {count} photo(s) on {config.model} will cost {price}.")
+        self.reporter.say(f"Live mode: {count} photo(s) on {model} at {config.image_size} "
+                          f"will cost {price}.")
+
+    def model_warned(self, text: str) -> None:
+        self.reporter.say(f"Warning: {text}")
 
     def _started(self, queued: int) -> None:
         if queued == 0:
@@ -144,6 +150,7 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         return EXIT_USAGE
     queue = JobQueue(engine)
     run = BatchRun(engine, queue, reporter, app)
+    engine.notices.warned.append(run.model_warned)  # said at once, from whichever thread
     previous = signal.signal(signal.SIGINT, run.interrupted)
     heartbeat = QTimer()  # lets Python run its signal handlers while Qt's loop waits
     heartbeat.timeout.connect(lambda: None)
@@ -160,6 +167,7 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         heartbeat.stop()
         queue.shutdown()
         lock.release()
+        engine.notices.warned.remove(run.model_warned)
 
     left = engine.store.many(run.own) if paths is not None else engine.queued()
     for job in left:

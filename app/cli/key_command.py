@@ -8,7 +8,7 @@ prints the key.
 from __future__ import annotations
 
 import getpass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.core.config import Config, ConfigError, Source
 from app.core.secrets import (
@@ -21,6 +21,9 @@ from app.core.secrets import (
     store_api_key,
 )
 from app.services.errors import AccountProblemError
+
+if TYPE_CHECKING:
+    from app.services.gemini_check import KeyCheck
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -95,7 +98,30 @@ def _status(config: Config, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     finally:
         client.close()
     print(result.message, file=stdout if result.ok else stderr)
+    if result.models:
+        print(describe_models(result), file=stdout)
     return EXIT_OK if result.ok else EXIT_CHECK_FAILED
+
+
+def describe_models(result: KeyCheck) -> str:
+    """The image models the key can use, each with its price per image at every size it
+    makes; the one in use is marked."""
+    from app.services.image_models import find_model
+    from app.services.pricing import price_summary
+
+    in_use = result.choice.model if result.choice else None
+    lines = ["Image models this key can use (price per image):"]
+    for model in result.models:
+        mark = "*" if model.id == in_use else " "
+        row = find_model(model.id)
+        name = row.name if row else model.display_name
+        prices = price_summary(model.id) or "price unknown to this version of ProductSnap"
+        line = f" {mark} {model.id:<32} {name:<20} {prices}"
+        if model.id == in_use:
+            line += "   <- in use" + (" (automatic)" if result.choice and
+                                      result.choice.automatic else "")
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def run_key_command(action: str, *, check: bool, config: Config, stdin: TextIO,

@@ -1,7 +1,8 @@
 """The ``productsnap`` command line.
 
     productsnap [PHOTO ...]                  open the desktop app; photos given are queued
-    productsnap generate PATH... [--mode ID] [--out DIR] [--parallel N] [--rpm N] [--json]
+    productsnap generate PATH... [--mode ID] [--size S] [--out DIR] [--parallel N] [--rpm N]
+                             [--json]
     productsnap resume [--json]              finish the jobs an earlier run left unfinished
     productsnap jobs [--json]                list every job in the store with its status
     productsnap modes                        list the style ids with their names
@@ -58,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--mode", dest="style", metavar="ID",
                      help="style id (see `productsnap modes`); default studio_white")
     gen.add_argument("--out", metavar="DIR", help="folder for the results")
+    gen.add_argument("--size", metavar="S", help="live image size: 512, 1K, 2K or 4K, as the "
+                     "model offers (default 1K; `productsnap key status --check` lists them)")
     gen.add_argument("--parallel", type=int, metavar="N", help="at most N requests in flight")
     gen.add_argument("--rpm", type=int, metavar="N",
                      help="at most N requests to the API in any 60-second window")
@@ -106,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config()
         if args.command == "generate":
             config = config.with_overrides(output_dir=args.out, parallel=args.parallel,
-                                           rpm=args.rpm)
+                                           rpm=args.rpm, image_size=args.size)
     except ConfigError as error:
         print(f"productsnap: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -133,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(config: Config, args: argparse.Namespace) -> int:
     from app.cli.batch import run_batch
     from app.core.engine import Engine
-    from app.services.errors import AccountProblemError
+    from app.services.errors import AccountProblemError, AccountProblemKind
     from app.services.styles import UnknownStyleError, get_style
 
     style = getattr(args, "style", None) or config.default_style
@@ -147,11 +150,16 @@ def _run(config: Config, args: argparse.Namespace) -> int:
         print(f"productsnap: {engine.store_notice.message}", file=sys.stderr)
     try:
         if config.mode is Mode.LIVE:
-            engine.client  # noqa: B018 - builds the live client: no key means nothing is sent
+            # Builds the live client and settles the model (a free call): no key, or a size
+            # the model does not make, is a usage error before anything is sent.
+            engine.client  # noqa: B018
     except AccountProblemError as error:
-        print(f"productsnap: {error.message}", file=sys.stderr)
-        engine.close()
-        return EXIT_USAGE
+        if error.kind in (AccountProblemKind.NO_KEY, AccountProblemKind.BAD_SETTING):
+            print(f"productsnap: {error.message}", file=sys.stderr)
+            engine.close()
+            return EXIT_USAGE
+        # Anything else (a retired model, a refused key, no connection) meets the first job
+        # again: the queue pauses with the photos queued, and the run ends with exit code 3.
     try:
         paths = args.paths if args.command == "generate" else None
         return run_batch(engine, paths=paths, style=style, as_json=args.json)

@@ -26,7 +26,11 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 DEFAULT_API_URL = "https://generativelanguage.googleapis.com/v1beta"
-DEFAULT_MODEL = "gemini-2.5-flash-image"
+# "automatic": the first image model the service serves from the preference list in
+# app/services/image_models.py (the seed's gemini-2.5-flash-image first while it is served).
+AUTOMATIC_MODEL = "automatic"
+DEFAULT_MODEL = AUTOMATIC_MODEL
+IMAGE_SIZES = ("512", "1K", "2K", "4K")
 
 
 class Mode(StrEnum):
@@ -81,6 +85,13 @@ def _parse_bool(raw: str | bool, name: str) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}.")
 
 
+def parse_image_size(raw: str, name: str = "NANO_BANANA_IMAGE_SIZE") -> str:
+    text = str(raw).strip().upper()
+    if text in IMAGE_SIZES:
+        return text
+    raise ConfigError(f"{name} must be one of {', '.join(IMAGE_SIZES)}, not {raw!r}.")
+
+
 def _parse_text(raw: str, name: str) -> str:
     text = str(raw).strip()
     if not text:
@@ -102,6 +113,7 @@ FIELDS: tuple[Field, ...] = (
     Field("api_url", "NANO_BANANA_API_URL", lambda: DEFAULT_API_URL,
           lambda raw, name: _parse_text(raw, name).rstrip("/")),
     Field("model", "NANO_BANANA_MODEL", lambda: DEFAULT_MODEL, _parse_text),
+    Field("image_size", "NANO_BANANA_IMAGE_SIZE", lambda: "1K", parse_image_size),
     Field("api_key", "NANO_BANANA_API_KEY", lambda: None, _parse_text, saved=False),
     Field("data_dir", "PRODUCTSNAP_DATA_DIR", lambda: None, _parse_text, saved=False),
     Field("parallel", "PRODUCTSNAP_PARALLEL", lambda: 4,
@@ -162,6 +174,10 @@ class Config:
     @property
     def model(self) -> str:
         return self._typed("model", str)
+
+    @property
+    def image_size(self) -> str:
+        return self._typed("image_size", str)
 
     @property
     def api_key(self) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from app.core.config import Config, ConfigError, Mode
 from app.core.job import Job, JobStatus
+from app.core.model_notices import ModelNotices
 from app.core.storage import Storage
 from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
@@ -30,6 +31,8 @@ from app.services.errors import (
     JobError,
     PhotoUnusableError,
 )
+from app.services.image_models import AUTOMATIC
+from app.services.model_catalog import ModelCatalog
 from app.services.nano_banana_client import NanoBananaClient, create_client
 from app.services.rate_limit import SlidingWindowLimiter
 from app.services.styles import Style, UnknownStyleError, get_style
@@ -102,6 +105,8 @@ class Engine:
         self._client_lock = threading.Lock()
         self._retired: list[NanoBananaClient] = []
         self._limiter: SlidingWindowLimiter | None = None
+        self.catalog = ModelCatalog(config.paths.data / "models.json")
+        self.notices = ModelNotices()
 
     # -- the client is built on first use: live mode without a key still shows the history ---
 
@@ -111,13 +116,23 @@ class Engine:
             if self._client is None:
                 options = dict(self._client_options)
                 if self.config.mode is Mode.LIVE:
+                    # The model is settled (and checked, free) before the first photo is sent.
                     options.setdefault("limiter", self._shared_limiter())
+                    options.setdefault("catalog", self.catalog)
+                    options.setdefault("on_model_status", self.notices.status_seen)
                 try:
                     self._client = create_client(self.config, **options)
                 except ConfigError as error:  # every job would fail alike: pause, say why
                     raise AccountProblemError(AccountProblemKind.BAD_SETTING,
                                               str(error)) from error
+                if self._client.choice is not None:
+                    self.notices.model_chosen(self._client.choice)
             return self._client
+
+    def _model_went_away(self) -> None:
+        """A model answered 404: the cached list is stale. Ask again on the next client."""
+        self.catalog.invalidate()
+        self.reconfigure(self.config)
 
     def _shared_limiter(self) -> SlidingWindowLimiter:
         """One requests-per-minute window for the engine's life: a client rebuilt after a
@@ -137,6 +152,7 @@ class Engine:
                 # Jobs in flight keep using the old client; it is closed with the engine.
                 self._retired.append(self._client)
             self._client = None
+            self.notices.choice = None  # the next client chooses again
             self.config = config
 
     def close(self) -> None:
@@ -190,10 +206,28 @@ class Engine:
         """Run one queued job to COMPLETED, FAILED or CANCELLED.
 
         Raises AccountProblemError (the job is back in the queue) when the account, not the
-        photo, is at fault: the caller pauses the queue.
+        photo, is at fault: the caller pauses the queue. A model that answers 404 refreshes the
+        model list once: "automatic" moves on to the next model served, a model chosen by the
+        user is checked again (and the message names the models the key can use instead).
         """
+        try:
+            return self._process_once(job_id, cancel, on_progress)
+        except AccountProblemError as problem:
+            if (problem.kind is not AccountProblemKind.MODEL_UNAVAILABLE
+                    or self.config.mode is not Mode.LIVE):
+                raise
+            log.warning("The model answered 404; asking the service for its models again")
+            self._model_went_away()
+            self.client  # noqa: B018 - raises the better message when the model is not listed
+            if self.config.model != AUTOMATIC:
+                raise
+            return self._process_once(job_id, cancel, on_progress)
+
+    def _process_once(self, job_id: str, cancel: threading.Event | None,
+                      on_progress: JobListener | None) -> Job:
         client = self.client  # may raise AccountProblemError before anything is claimed
-        job = self.store.claim(job_id, self.config.mode.value, client.model)
+        size = self.config.image_size if client.mode is Mode.LIVE else None
+        job = self.store.claim(job_id, self.config.mode.value, client.model, size)
         if job is None:
             return self.store.get(job_id)
         if on_progress:
@@ -201,13 +235,14 @@ class Engine:
         try:
             return self._run(job, client, cancel, on_progress)
         except AccountProblemError as problem:
-            self.store.requeue(job_id, problem.message)
+            self.store.requeue(job_id, problem.message, problem.spent_usd)
             raise
         except CancelledError:
             return self.store.mark_cancelled(job_id) or self.store.get(job_id)
         except JobError as error:
             log.info("Job %s failed: %s (%s)", job_id, error.message, error.detail or "")
-            return self.store.fail(job_id, error.message, error.detail) or self.store.get(job_id)
+            return (self.store.fail(job_id, error.message, error.detail, error.spent_usd)
+                    or self.store.get(job_id))
         except Exception as error:  # a bug must cost one job, never the run
             log.exception("Unexpected error in job %s", job_id)
             detail = "".join(traceback.format_exception_only(type(error), error)).strip()
@@ -225,13 +260,17 @@ class Engine:
             raise JobError(f"The style {job.style!r} does not exist any more. "
                            "Choose another style and try again.") from error
 
-        data, mime, usage = self._stored_result(job)
+        data, mime = self._stored_result(job)
         if data is None:
             data, mime, usage, job = self._generate(job, style, client, cancel, on_progress)
-
-        if not job.result_path:
-            job = self.store.update(job.id, result_path=str(
-                self.storage.write_result(job.id, data, mime)), result_mime=mime)
+            # The file and what it cost, in one transaction: the money is spent whatever
+            # happens next, and a restart that finds the result does not count it again.
+            job = self.store.record_result(
+                job.id, result_path=str(self.storage.write_result(job.id, data, mime)),
+                result_mime=mime, cost_usd=float(usage.get("cost_usd") or 0.0),
+                prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                output_tokens=int(usage.get("output_tokens") or 0),
+                thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
         if not job.result_thumbnail_path:
             try:
                 thumb, thumb_mime = make_thumbnail(data)
@@ -241,12 +280,7 @@ class Engine:
             job = self.store.update(job.id, result_thumbnail_path=str(
                 self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
         job = self._export(job, data, mime)
-        finished = self.store.complete(
-            job.id,
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            cost_usd=float(usage.get("cost_usd", 0.0)),
-        )
+        finished = self.store.complete(job.id)
         if job.client_job_id:
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
@@ -282,16 +316,14 @@ class Engine:
             job = self.store.update(job.id, output_path=str(written))
         return job
 
-    def _stored_result(self, job: Job) -> tuple[bytes | None, str, dict[str, Any]]:
+    def _stored_result(self, job: Job) -> tuple[bytes | None, str]:
         """A result already stored by an earlier, interrupted run."""
         if job.result_path and job.result_mime:
             try:
-                usage = {"prompt_tokens": job.prompt_tokens, "output_tokens": job.output_tokens,
-                         "cost_usd": job.cost_usd}
-                return Path(job.result_path).read_bytes(), job.result_mime, usage
+                return Path(job.result_path).read_bytes(), job.result_mime
             except OSError:
                 self.store.update(job.id, result_path=None, result_thumbnail_path=None)
-        return None, "", {}
+        return None, ""
 
     def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
@@ -320,11 +352,6 @@ class Engine:
                                         f"status {status.get('status')!r}")
         data = client.download_result(status["output_url"])
         usage = dict(status.get("usage") or {})
-        if usage.get("cost_usd"):
-            # Recorded at once: the money is spent whatever happens next.
-            job = self.store.update(job.id, prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                                    output_tokens=int(usage.get("output_tokens", 0)),
-                                    cost_usd=float(usage["cost_usd"]))
         return data, str(status.get("mime_type") or "image/png"), usage, job
 
     def _prepare_upload(self, job: Job) -> Job:
@@ -363,14 +390,26 @@ class Engine:
         return usage_this_month(self.store)
 
     def estimate_cost(self, job_count: int) -> float | None:
-        """What running this many jobs will cost at the configured model's price; None when
-        the model's price is not known."""
+        """What running this many jobs will cost with the model in use (or the one named in
+        the settings) at the chosen size; None while that price is not known ("automatic"
+        before the service was asked, or a model the app has no price for)."""
         if self.config.mode is Mode.MOCK or job_count <= 0:
             return 0.0
         from app.services.pricing import price_per_image
 
-        price = price_per_image(self.config.model)
+        choice = self.notices.choice
+        model = choice.model if choice is not None else self.config.model
+        if model == AUTOMATIC:
+            return None
+        price = price_per_image(model, self.config.image_size)
         return None if price is None else job_count * price
+
+    def model_in_use(self) -> str | None:
+        """The live model of the current client, once chosen; None in demo mode."""
+        if self.config.mode is Mode.MOCK:
+            return None
+        choice = self.notices.choice
+        return choice.model if choice is not None else None
 
     def queued(self) -> list[Job]:
         return self.store.all([JobStatus.QUEUED])

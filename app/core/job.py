@@ -47,6 +47,8 @@ class Job:
     cost_usd: float = 0.0
     cancel_requested: bool = False
     request_sent_at: float | None = None  # when the request for client_job_id went out
+    image_size: str | None = None  # asked of the model: "1K", "2K"...; None in demo mode
+    thoughts_tokens: int = 0  # billed at the model's text rate
 
     @property
     def name(self) -> str:

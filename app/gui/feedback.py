@@ -114,6 +114,12 @@ class QueueFeedback(QObject):
                                                      "key's project."),
             AccountProblemKind.DAILY_QUOTA: self.tr("Today's Gemini quota is used up."),
             AccountProblemKind.MODEL_UNAVAILABLE: self.tr("The chosen model is not available."),
+            AccountProblemKind.REGION_UNSUPPORTED: self.tr("Gemini is not offered where you "
+                                                           "are."),
+            AccountProblemKind.ACCOUNT_RESTRICTED: self.tr("Google has restricted this Gemini "
+                                                           "account."),
+            AccountProblemKind.QUOTA_EXHAUSTED: self.tr("The Gemini quota for this key is used "
+                                                        "up for now."),
         }.get(error.kind, "")
         text = f"{lead} {error.message}".strip() if lead and lead not in error.message \
             else error.message

@@ -224,7 +224,7 @@ class KeySection(QWidget):
                  on_error=lambda e: self._checked_error(e))
 
     def _check(self, key: str) -> None:
-        from app.services.gemini_client import KeyCheck, check_key_async
+        from app.services.gemini_check import KeyCheck, check_key_async
 
         if not key:
             self._checked(KeyCheck(False, self.tr("There is no key to test. Paste one first.")))

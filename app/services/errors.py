@@ -7,10 +7,19 @@ account for the log and the job's detail view. Neither ever holds the API key.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.gemini_answers import Usage
 
 
 class JobError(Exception):
-    """This one job cannot go on. The message is shown on its tile."""
+    """This one job cannot go on. The message is shown on its tile.
+
+    ``spent_usd``: what the attempts that ended so billed (an answer without an image can still
+    bill tokens); the engine adds it to the job's cost."""
+
+    spent_usd: float = 0.0
 
     def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(message)
@@ -27,12 +36,16 @@ class GenerationFailedError(JobError):
 
 
 class TransientError(JobError):
-    """Worth trying again later: the service was busy or the connection broke."""
+    """Worth trying again later: the service was busy or the connection broke.
+
+    ``rate_limited``: the service answered 429 (too many requests, or a quota it did not name);
+    when that keeps coming after every retry, the quota is spent, not the service busy."""
 
     def __init__(self, message: str, detail: str | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, *, rate_limited: bool = False) -> None:
         super().__init__(message, detail)
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
 
 
 class AccountProblemKind(StrEnum):
@@ -42,6 +55,12 @@ class AccountProblemKind(StrEnum):
     API_DISABLED = "api_disabled"
     DAILY_QUOTA = "daily_quota"
     MODEL_UNAVAILABLE = "model_unavailable"
+    # The service is not offered where the user is: billing does not change that.
+    REGION_UNSUPPORTED = "region_unsupported"
+    # Google limited the account (Prohibited Use Policy): nothing the app can retry.
+    ACCOUNT_RESTRICTED = "account_restricted"
+    # 429 again and again after every retry: the quota is spent until it resets.
+    QUOTA_EXHAUSTED = "quota_exhausted"
     # Not the account, but these too concern every job alike: no connection to the service,
     # or a setting the live client cannot run with (an http:// endpoint, say).
     SERVICE_UNREACHABLE = "service_unreachable"
@@ -52,13 +71,20 @@ class AccountProblemError(Exception):
     """Concerns every job, not this photo: stop sending, keep the queue, ask the user once.
 
     Mostly the account (key, billing, quota, model); also a service that cannot be reached at
-    all, which would otherwise fail a whole batch photo by photo while the network is down."""
+    all, which would otherwise fail a whole batch photo by photo while the network is down.
 
-    def __init__(self, kind: AccountProblemKind, message: str, detail: str | None = None) -> None:
+    ``usage``: the tokens the answer billed, when a 200 answer carried the problem;
+    ``spent_usd``: what the attempts of the job that met it billed."""
+
+    spent_usd: float = 0.0
+
+    def __init__(self, kind: AccountProblemKind, message: str, detail: str | None = None,
+                 *, usage: Usage | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.detail = detail
+        self.usage = usage
 
 
 class CancelledError(Exception):

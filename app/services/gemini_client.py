@@ -10,8 +10,6 @@ The key travels only in the ``x-goog-api-key`` header and is never kept anywhere
 from __future__ import annotations
 
 import base64
-import contextlib
-import ipaddress
 import json
 import logging
 import random
@@ -20,30 +18,54 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import httpx
 
-from app.core.config import Config, ConfigError, Mode
+from app.core.config import Config, Mode
 from app.core.files import atomic_write_bytes
-from app.core.logging_setup import redact, register_secret
-from app.core.secrets import ENV_VAR, resolve_api_key
+from app.core.logging_setup import redact
+from app.core.secrets import resolve_api_key
 from app.services.errors import (
     AccountProblemError,
     AccountProblemKind,
     CancelledError,
     GenerationFailedError,
+    JobError,
     PhotoUnusableError,
     TransientError,
 )
-from app.services.gemini_answers import GeneratedImage, NoImageError, parse_answer
+from app.services.gemini_answers import (
+    GeneratedImage,
+    ModelStatus,
+    NoImageError,
+    Usage,
+    parse_answer,
+)
+from app.services.gemini_check import KeyCheck, failed, interpret
 from app.services.gemini_errors import classify_error
-from app.services.pricing import cost_from_usage
+from app.services.gemini_http import (
+    UNREACHABLE_MESSAGE,
+    check_key_shape,
+    model_path,
+    models_page_params,
+    read_models_page,
+    unreachable,
+    validate_api_url,
+)
+from app.services.image_models import AUTOMATIC, DEFAULT_SIZE, find_model
+from app.services.model_catalog import (
+    ModelCatalog,
+    ModelChoice,
+    ServedModel,
+    choose_model,
+    list_all,
+)
+from app.services.pricing import cost_of_answer
 from app.services.rate_limit import SlidingWindowLimiter
 from app.services.styles import Style
 
@@ -60,43 +82,11 @@ RATE_WINDOW_S = 61.0
 MAX_INLINE_BYTES = 7 * 1024 * 1024  # Vertex's documented limit for one inline image
 _JOB_ID = re.compile(r"^gem_[0-9a-f]{12}$")
 _EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
-NO_KEY_MESSAGE = (f"No Gemini API key is set. Set the {ENV_VAR} environment variable, or store "
-                  "the key with `productsnap key set` (or in Settings).")
+ModelStatusListener = Callable[[str, ModelStatus], None]
 
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def validate_api_url(url: str) -> str:
-    """The base URL without a trailing slash; plain http only for this machine (a stand-in)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "https" and host:
-        return url.strip().rstrip("/")
-    if parts.scheme == "http" and host:
-        with contextlib.suppress(ValueError):
-            if host == "localhost" or ipaddress.ip_address(host).is_loopback:
-                return url.strip().rstrip("/")
-    raise ConfigError(f"NANO_BANANA_API_URL must be an https:// address (plain http is only "
-                      f"allowed for this computer), not {url!r}.")
-
-
-def _check_key_shape(api_key: str) -> str:
-    key = api_key.strip()
-    if not key:
-        raise AccountProblemError(AccountProblemKind.NO_KEY, NO_KEY_MESSAGE)
-    register_secret(key)
-    # A header cannot carry other characters, and httpx's complaint would quote the key.
-    if not all(33 <= ord(c) < 127 for c in key):
-        raise AccountProblemError(AccountProblemKind.KEY_REFUSED,
-                                  "The API key contains characters no API key has (spaces or "
-                                  "non-ASCII). Open Settings and enter the key again.")
-    return key
-
-
-def _model_path(model: str) -> str:
-    return "models/" + quote(model.removeprefix("models/"), safe="-._")
 
 
 def _photo_mime(data: bytes) -> str | None:
@@ -109,55 +99,12 @@ def _photo_mime(data: bytes) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class KeyCheck:
-    ok: bool
-    message: str  # one plain sentence for the user
-    kind: AccountProblemKind | None = None
-
-
-def _interpret_check(model: str, response: httpx.Response | None,
-                     failure: Exception | None = None) -> KeyCheck:
-    if response is None:
-        return KeyCheck(False, "Could not reach the image service; check the internet "
-                        f"connection and try again ({type(failure).__name__}).")
-    if response.is_success:
-        return KeyCheck(True, f"The key works and model {model} is available.")
-    error = classify_error(response.status_code, response.content, model)
-    if isinstance(error, AccountProblemError):
-        return KeyCheck(False, error.message, error.kind)
-    return KeyCheck(False, f"The image service could not check the key right now "
-                    f"(HTTP {response.status_code}); try again later.")
-
-
-async def check_key_async(api_url: str, model: str, api_key: str, *,
-                          transport: httpx.AsyncBaseTransport | None = None,
-                          timeout: float = 20.0) -> KeyCheck:
-    """Check a key and model without generating anything (for the settings dialog)."""
-    base = validate_api_url(api_url)
-    try:
-        key = _check_key_shape(api_key)
-    except AccountProblemError as exc:
-        return KeyCheck(False, exc.message, exc.kind)
-    async with httpx.AsyncClient(transport=transport, timeout=timeout, verify=True,
-                                 headers={"x-goog-api-key": key}) as client:
-        try:
-            response = await client.get(f"{base}/{_model_path(model)}")
-        except httpx.HTTPError as exc:
-            return _interpret_check(model, None, exc)
-    return _interpret_check(model, response)
-
-
 class _NetworkError(TransientError):
     """No answer at all: refused, dropped, timed out."""
 
 
 class _UnreachableError(_NetworkError):
     """No connection could be made: nothing was sent, so nothing was paid for."""
-
-
-UNREACHABLE_MESSAGE = ("Cannot reach Google's image service. Check the internet connection, "
-                       "then resume: the photos stay queued.")
 
 
 class GeminiImageClient:
@@ -170,15 +117,19 @@ class GeminiImageClient:
                  limiter: SlidingWindowLimiter | None = None,
                  connect_timeout: float = CONNECT_TIMEOUT_S,
                  read_timeout: float = READ_TIMEOUT_S,
-                 max_attempts: int = MAX_ATTEMPTS, image_size: str = "1K",
-                 jitter: Callable[[], float] = random.random) -> None:
+                 max_attempts: int = MAX_ATTEMPTS, image_size: str = DEFAULT_SIZE,
+                 jitter: Callable[[], float] = random.random,
+                 on_model_status: ModelStatusListener | None = None) -> None:
         self.api_url = validate_api_url(api_url)
         self.model = model.removeprefix("models/")
-        key = _check_key_shape(api_key or "")
+        self.setting = self.model  # "automatic" or the user's model: what ``choose`` settles
+        key = check_key_shape(api_key or "")
         self.spool_dir = Path(spool_dir)
         self.parallel = max(1, parallel)
         self.max_attempts = max(1, max_attempts)
         self.image_size = image_size
+        self.choice: ModelChoice | None = None  # how the model was chosen, when it was
+        self._on_model_status = on_model_status
         self._sleep = sleep
         self._jitter = jitter
         # The default limiter keeps real time even when ``sleep`` (the retry wait) is faked:
@@ -194,24 +145,75 @@ class GeminiImageClient:
                                 max_keepalive_connections=self.parallel + 1),
             headers={"x-goog-api-key": key, "user-agent": "ProductSnap"},
         )
-        log.info("NanoBananaClient initialized in live mode (model %s, %d parallel, %d per "
-                 "minute)", self.model, self.parallel, self._limiter.max_requests)
+        log.info("NanoBananaClient initialized in live mode (model setting %s, %d parallel, "
+                 "%d per minute)", self.model, self.parallel, self._limiter.max_requests)
 
     @classmethod
     def from_config(cls, config: Config, *, api_key: str | None = None,
                     spool_dir: Path | None = None, parallel: int | None = None,
                     rpm: int | None = None, transport: httpx.BaseTransport | None = None,
                     sleep: Callable[[float], None] = time.sleep,
+                    catalog: ModelCatalog | None = None,
                     **options: Any) -> GeminiImageClient:
         """Raises AccountProblemError(NO_KEY) before anything is sent when there is no key.
 
-        ``options`` go to the constructor (limiter, read_timeout, max_attempts, image_size...).
+        With a ``catalog`` the model setting ("automatic" or an id) is checked against the
+        models the service lists for this key (a free call, cached) and the size against what
+        the model makes: AccountProblemError(MODEL_UNAVAILABLE) or SizeNotOfferedError before
+        any photo is sent. ``options`` go to the constructor (limiter, read_timeout...).
         """
-        return cls(api_url=config.api_url, model=config.model,
-                   api_key=api_key if api_key is not None else resolve_api_key(config),
-                   spool_dir=spool_dir or config.paths.spool,
-                   parallel=parallel or config.parallel, rpm=rpm or config.rpm,
-                   transport=transport, sleep=sleep, **options)
+        client = cls(api_url=config.api_url, model=config.model,
+                     api_key=api_key if api_key is not None else resolve_api_key(config),
+                     spool_dir=spool_dir or config.paths.spool,
+                     parallel=parallel or config.parallel, rpm=rpm or config.rpm,
+                     transport=transport, sleep=sleep, image_size=config.image_size, **options)
+        if catalog is not None or client.model == AUTOMATIC:
+            try:
+                client.choose(catalog)
+            except BaseException:
+                client.close()
+                raise
+        return client
+
+    def choose(self, catalog: ModelCatalog | None) -> ModelChoice:
+        """Settle the model and size to send with (before the first photo)."""
+        served = (catalog.served(self.api_url, self.list_models) if catalog is not None
+                  else self.list_models())
+        choice = choose_model(self.setting, self.image_size, served)
+        self.model, self.choice = choice.model, choice
+        log.info("Live mode uses %s at %s%s", choice.model, choice.size,
+                 " (chosen automatically)" if choice.automatic else "")
+        if choice.status is not None and self._on_model_status is not None:
+            self._on_model_status(choice.model, choice.status)
+        return choice
+
+    def list_models(self) -> list[ServedModel]:
+        """The image models this key can use (``models.list``, every page). Free."""
+        def page(token: str | None) -> Any:
+            for attempt in range(1, 4):
+                try:
+                    response = self._http.get(f"{self.api_url}/models",
+                                              params=models_page_params(token),
+                                              timeout=httpx.Timeout(20.0))
+                except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                    raise unreachable(error) from None
+                except httpx.HTTPError as error:
+                    if attempt == 3:
+                        raise unreachable(error) from None
+                    self._wait(self._backoff(attempt, None), None)
+                    continue
+                try:
+                    return read_models_page(response)
+                except TransientError as error:
+                    if attempt == 3:
+                        raise AccountProblemError(AccountProblemKind.SERVICE_UNREACHABLE,
+                                                  "The image service is busy and could not "
+                                                  "list its models. Try again in a while.",
+                                                  error.detail) from None
+                    self._wait(self._backoff(attempt, error.retry_after), None)
+            raise AssertionError("unreachable")
+
+        return list_all(page)
 
     def __repr__(self) -> str:
         return f"GeminiImageClient(model={self.model!r}, api_url={self.api_url!r})"
@@ -231,8 +233,11 @@ class GeminiImageClient:
         if len(data) > MAX_INLINE_BYTES:
             raise PhotoUnusableError("The prepared photo is too large to send (over 7 MB).",
                                      f"{len(data)} bytes")
-        image_config: dict[str, str] = {"aspectRatio": style.aspect_ratio}
-        if self.model.startswith("gemini-3"):
+        image_config: dict[str, str] = {}
+        row = find_model(self.model)
+        if row is None or style.aspect_ratio in row.aspect_ratios:
+            image_config["aspectRatio"] = style.aspect_ratio  # else: follows the photo's
+        if row is None or row.sends_size:
             image_config["imageSize"] = self.image_size  # 2.5 Flash Image rejects the field
         return {
             "contents": [{"role": "user", "parts": [
@@ -266,7 +271,7 @@ class GeminiImageClient:
             self._limiter.acquire(cancel or self._closing)
             if self._is_cancelled(cancel):
                 raise CancelledError("cancelled before sending")
-            url = f"{self.api_url}/{_model_path(self.model)}:generateContent"
+            url = f"{self.api_url}/{model_path(self.model)}:generateContent"
             try:
                 response = self._http.post(url, content=body,
                                            headers={"content-type": "application/json"})
@@ -295,12 +300,34 @@ class GeminiImageClient:
                                         f"{response.text[:200]!r}")) from None
         return parse_answer(data)
 
+    def _cost(self, usage: Usage | None, had_image: bool) -> float:
+        if usage is None:
+            return 0.0
+        return cost_of_answer(self.model, usage, had_image=had_image,
+                              size=self.image_size).cost_usd
+
     def generate(self, image_path: Path, style: Style, *,
-                 cancel: threading.Event | None = None) -> GeneratedImage:
-        """One image for one photo: up to ``max_attempts`` HTTP attempts in all."""
+                 cancel: threading.Event | None = None) -> tuple[GeneratedImage, float]:
+        """One image for one photo: up to ``max_attempts`` HTTP attempts in all.
+
+        Returns the image and what every attempt cost together (an answer without an image
+        can bill tokens too); a failure carries what was spent in ``spent_usd``."""
         body = json.dumps(self.build_body(image_path, style)).encode()
+        spent: list[float] = []  # answers without an image that were tried again
+        try:
+            image = self._attempts(body, cancel, spent)
+        except (JobError, AccountProblemError) as error:
+            error.spent_usd = sum(spent) + self._cost(getattr(error, "usage", None), False)
+            raise
+        if image.model_status is not None and self._on_model_status is not None:
+            self._on_model_status(self.model, image.model_status)
+        return image, sum(spent) + self._cost(image.usage, True)
+
+    def _attempts(self, body: bytes, cancel: threading.Event | None,
+                  spent: list[float]) -> GeneratedImage:
         retried_no_image = False
         last: TransientError | None = None
+        only_rate_limited = True
         attempts = 0
         while attempts < self.max_attempts:
             if self._is_cancelled(cancel):
@@ -311,10 +338,12 @@ class GeminiImageClient:
             except NoImageError as exc:
                 if not exc.retry_once or retried_no_image or attempts >= self.max_attempts:
                     raise
+                spent.append(self._cost(exc.usage, False))  # a paid attempt, tried again
                 retried_no_image = True
                 log.warning("No image (%s), trying once more: %s", exc.kind, exc.detail)
             except TransientError as exc:
                 last = exc
+                only_rate_limited = only_rate_limited and exc.rate_limited
                 if attempts >= self.max_attempts:
                     break
                 delay = self._backoff(attempts, exc.retry_after)
@@ -325,6 +354,14 @@ class GeminiImageClient:
         if isinstance(last, _UnreachableError):
             raise AccountProblemError(AccountProblemKind.SERVICE_UNREACHABLE,
                                       UNREACHABLE_MESSAGE, detail)
+        if last is not None and last.rate_limited and only_rate_limited:
+            # "Slow down" after every pause the server asked for: the key's quota is spent
+            # until it resets. Every photo would meet the same: pause, keep the queue.
+            raise AccountProblemError(
+                AccountProblemKind.QUOTA_EXHAUSTED,
+                "Google keeps answering that this key's request quota is used up. Wait until "
+                "it resets (daily quotas reset at midnight Pacific time) or raise the quota in "
+                "Google AI Studio, then resume: the photos stay queued.", detail)
         if isinstance(last, _NetworkError):
             message = ("The image service was unreachable; check the internet connection and "
                        "try again later.")
@@ -350,9 +387,7 @@ class GeminiImageClient:
         self._sidecar(job_id)  # a malformed id is refused before anything is sent
         created_at = _now_iso()
         log.info("Sending job %s (style %s) to %s", job_id, style.id, self.model)
-        image = self.generate(image_path, style, cancel=cancel)
-        cost = cost_from_usage(self.model, image.usage.prompt_tokens, image.usage.output_tokens,
-                               image.usage.thoughts_tokens)
+        image, cost_usd = self.generate(image_path, style, cancel=cancel)
         image_file = self.spool_dir / f"{job_id}{_EXTENSIONS.get(image.mime_type, '.bin')}"
         atomic_write_bytes(image_file, image.data)  # the image first: it is what was paid for
         sidecar = {
@@ -360,14 +395,19 @@ class GeminiImageClient:
             "created_at": created_at, "completed_at": _now_iso(), "style": style.id,
             "model": self.model, "model_version": image.model_version,
             "finish_reason": image.finish_reason, "text": image.text[:1000],
+            "size": self.image_size,
             "usage": {"prompt_tokens": image.usage.prompt_tokens,
                       "output_tokens": image.usage.output_tokens,
+                      "image_tokens": image.usage.image_tokens,
+                      "text_tokens": image.usage.text_tokens,
                       "thoughts_tokens": image.usage.thoughts_tokens,
-                      "cost_usd": cost.cost_usd, "price_known": cost.known_model},
+                      # every attempt of this request: retried answers without an image too
+                      "cost_usd": cost_usd,
+                      "price_known": find_model(self.model) is not None},
         }
         atomic_write_bytes(self._sidecar(job_id), json.dumps(sidecar, indent=1).encode())
         log.info("Job %s: image received (%s, %d bytes, $%.4f)", job_id, image.mime_type,
-                 len(image.data), cost.cost_usd)
+                 len(image.data), cost_usd)
         return {"job_id": job_id, "status": "queued", "created_at": created_at}
 
     def get_job_status(self, job_id: str) -> dict[str, Any]:
@@ -383,8 +423,10 @@ class GeminiImageClient:
             "job_id": job_id, "status": "completed",
             "output_url": image_file.resolve().as_uri(),
             "completed_at": meta.get("completed_at"), "mime_type": meta.get("mime_type"),
+            "model": meta.get("model"), "size": meta.get("size"),
             "usage": {"prompt_tokens": usage.get("prompt_tokens", 0),
                       "output_tokens": usage.get("output_tokens", 0),
+                      "thoughts_tokens": usage.get("thoughts_tokens", 0),
                       "cost_usd": usage.get("cost_usd", 0.0)},
         }
 
@@ -407,13 +449,13 @@ class GeminiImageClient:
         sidecar.unlink(missing_ok=True)  # last, so a crash midway leaves the result findable
 
     def check_key(self) -> KeyCheck:
-        """Is the key accepted and the model there? A metadata GET: nothing is generated."""
+        """Is the key accepted, and the model setting served at the size? Lists the models the
+        key can use (free): nothing is generated."""
         try:
-            response = self._http.get(f"{self.api_url}/{_model_path(self.model)}",
-                                      timeout=httpx.Timeout(20.0))
-        except httpx.HTTPError as exc:
-            return _interpret_check(self.model, None, exc)
-        return _interpret_check(self.model, response)
+            models = self.list_models()
+        except (AccountProblemError, JobError) as problem:
+            return failed(problem)
+        return interpret(models, self.setting, self.image_size)
 
     def close(self) -> None:
         """Wake anything waiting to send or retry (they end cancelled), then close the pool."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from app.core.config import Config, Mode
+from app.services.model_catalog import ModelChoice
 from app.services.styles import Style
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ class NanoBananaClient(Protocol):
     @property
     def model(self) -> str | None:
         """The model the requests go to; None for the mock."""
+        ...
+
+    @property
+    def choice(self) -> ModelChoice | None:
+        """How the live model was chosen ("automatic" or the user's), and at which size."""
         ...
 
     def new_job_id(self) -> str:
@@ -74,6 +80,7 @@ class MockNanoBananaClient:
 
     mode = Mode.MOCK
     model: str | None = None
+    choice: ModelChoice | None = None
 
     def __init__(self) -> None:
         self._jobs: dict[str, tuple[Path, Style]] = {}

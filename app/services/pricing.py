@@ -1,32 +1,32 @@
-"""What the image models cost, for the per-job cost shown to the user and batch estimates.
+"""What a request costs: from the answer's token counts at the model's rates (``image_models``).
 
-Standard (not batch) prices from shared/reference/gemini-rest.md. An image is billed as output
-tokens (2.5 Flash Image: 1290 tokens at $30 per 1M = $0.0387); the input photo and the
-instruction are billed as input tokens, which are cheap but real, so they are counted too.
+Image tokens bill at the image rate; text and thinking tokens (``thoughtsTokenCount``, the TEXT
+part of ``candidatesTokensDetails``) at the model's text rate; the photo and the instruction at
+the input rate. An answer without an image can still bill tokens: that is money spent too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+from app.services.image_models import DEFAULT_SIZE, find_model
 
 
-@dataclass(frozen=True)
-class ModelPrice:
-    model: str
-    per_image_usd: float  # one output image at the size the app asks for (1K on Gemini 3)
-    output_usd_per_million: float  # image and thinking tokens
-    input_usd_per_million: float  # the photo and the instruction
+class BilledTokens(Protocol):
+    """The counts of one answer's usageMetadata (``gemini_answers.Usage``)."""
 
+    @property
+    def prompt_tokens(self) -> int: ...
 
-MODEL_PRICES: dict[str, ModelPrice] = {
-    p.model: p
-    for p in (
-        ModelPrice("gemini-2.5-flash-image", 0.039, 30.0, 0.30),
-        # Gemini 3: a 1K image is 1120 output tokens (3.1 Flash: $60 per 1M, 3 Pro: $120 per 1M).
-        ModelPrice("gemini-3.1-flash-image", 0.067, 60.0, 0.50),
-        ModelPrice("gemini-3-pro-image", 0.134, 120.0, 2.00),
-    )
-}
+    @property
+    def image_tokens(self) -> int: ...
+
+    @property
+    def text_tokens(self) -> int: ...
+
+    @property
+    def thoughts_tokens(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -36,36 +36,37 @@ class CostEstimate:
     from_tokens: bool  # False: no token counts in the answer, the list price per image was used
 
 
-def price_for(model: str) -> ModelPrice | None:
-    """The price entry for a model id; a dated or suffixed variant ("...-preview") counts as its
-    base model."""
-    model = model.removeprefix("models/")
-    if model in MODEL_PRICES:
-        return MODEL_PRICES[model]
-    matches = [p for name, p in MODEL_PRICES.items() if model.startswith(name + "-")]
-    return max(matches, key=lambda p: len(p.model)) if matches else None
+def price_per_image(model: str, size: str = DEFAULT_SIZE) -> float | None:
+    """The list price of one image on this model at this size, or None when not known."""
+    row = find_model(model)
+    return row.price_per_image(size) if row else None
 
 
-def price_per_image(model: str) -> float | None:
-    """The list price of one image on this model, or None when the app does not know it."""
-    price = price_for(model)
-    return price.per_image_usd if price else None
-
-
-def estimate_batch_cost(model: str, images: int) -> float | None:
-    per_image = price_per_image(model)
+def estimate_batch_cost(model: str, images: int, size: str = DEFAULT_SIZE) -> float | None:
+    per_image = price_per_image(model, size)
     return None if per_image is None else round(per_image * images, 4)
 
 
-def cost_from_usage(model: str, prompt_tokens: int | None, output_tokens: int | None,
-                    thoughts_tokens: int | None = None) -> CostEstimate:
-    """The cost of one answer from its usageMetadata counts (thinking tokens bill as output)."""
-    price = price_for(model)
-    if price is None:
+def cost_of_answer(model: str, tokens: BilledTokens, *, had_image: bool,
+                   size: str = DEFAULT_SIZE) -> CostEstimate:
+    """The cost of one answer. Without any token counts, an image costs its list price."""
+    row = find_model(model)
+    if row is None:
         return CostEstimate(0.0, known_model=False, from_tokens=False)
-    if not output_tokens:
-        return CostEstimate(price.per_image_usd, known_model=True, from_tokens=False)
-    billed_output = output_tokens + (thoughts_tokens or 0)
-    cost = (billed_output * price.output_usd_per_million
-            + (prompt_tokens or 0) * price.input_usd_per_million) / 1_000_000
+    output = tokens.image_tokens + tokens.text_tokens + tokens.thoughts_tokens
+    if output == 0 and tokens.prompt_tokens == 0:
+        list_price = row.price_per_image(size) or 0.0
+        return CostEstimate(list_price if had_image else 0.0, known_model=True,
+                            from_tokens=False)
+    cost = (tokens.image_tokens * row.image_usd_per_million
+            + (tokens.text_tokens + tokens.thoughts_tokens) * row.text_usd_per_million
+            + tokens.prompt_tokens * row.input_usd_per_million) / 1_000_000
     return CostEstimate(round(cost, 8), known_model=True, from_tokens=True)
+
+
+def price_summary(model: str) -> str | None:
+    """Each size the model makes with its price per image: "1K $0.039 · 2K $0.101"."""
+    row = find_model(model)
+    if row is None:
+        return None
+    return " · ".join(f"{size} ${row.price_per_image(size) or 0:.3f}" for size in row.sizes)

@@ -141,10 +141,13 @@ class JobStore:
         return _row_to_job(row) if row else None
 
     def cost_between(self, start: float, end: float) -> tuple[float, int]:
-        """Money spent and images made by jobs that finished in [start, end)."""
+        """Money spent in [start, end) and images made: a paid attempt that brought no image
+        (blocked, declined) is money spent too, whatever became of its job."""
         row = self._connection().execute(
-            "SELECT COALESCE(SUM(cost_usd), 0), COUNT(*) FROM jobs "
-            "WHERE status = 'completed' AND mode = 'live' AND finished_at >= ? AND finished_at < ?",
+            "SELECT COALESCE(SUM(cost_usd), 0), COALESCE(SUM(status = 'completed'), 0)"
+            " FROM jobs WHERE mode = 'live' AND (cost_usd > 0 OR status = 'completed')"
+            " AND COALESCE(finished_at, started_at, created_at) >= ?"
+            " AND COALESCE(finished_at, started_at, created_at) < ?",
             (start, end),
         ).fetchone()
         return float(row[0]), int(row[1])
@@ -171,14 +174,15 @@ class JobStore:
                 ids.append(job_id)
         return self.many(ids)
 
-    def claim(self, job_id: str, mode: str, model: str | None) -> Job | None:
+    def claim(self, job_id: str, mode: str, model: str | None,
+              image_size: str | None = None) -> Job | None:
         """QUEUED -> PROCESSING, counting the attempt. None when the job is no longer queued."""
         with self._write() as db:
             changed = db.execute(
                 "UPDATE jobs SET status = 'processing', attempts = attempts + 1, started_at = ?,"
-                " mode = ?, model = ?, error = NULL, error_detail = NULL"
+                " mode = ?, model = ?, image_size = ?, error = NULL, error_detail = NULL"
                 " WHERE id = ? AND status = 'queued'",
-                (time.time(), mode, model, job_id),
+                (time.time(), mode, model, image_size, job_id),
             ).rowcount
         return self.get(job_id) if changed else None
 
@@ -202,6 +206,20 @@ class JobStore:
                        (client_job_id, time.time(), job_id))
         return self.get(job_id)
 
+    def record_result(self, job_id: str, *, result_path: str, result_mime: str,
+                      cost_usd: float, prompt_tokens: int, output_tokens: int,
+                      thoughts_tokens: int) -> Job:
+        """The paid result is stored: its file and what it cost, in one transaction, once (a
+        restart that finds the result already recorded adds nothing)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE jobs SET result_path = ?, result_mime = ?, cost_usd = cost_usd + ?,"
+                " prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,"
+                " thoughts_tokens = thoughts_tokens + ? WHERE id = ? AND result_path IS NULL",
+                (result_path, result_mime, cost_usd, prompt_tokens, output_tokens,
+                 thoughts_tokens, job_id))
+        return self.get(job_id)
+
     def _finish(self, job_id: str, status: JobStatus, allowed: tuple[JobStatus, ...],
                 **values: Any) -> Job | None:
         values = {"status": status.value, "finished_at": time.time(), **values}
@@ -218,17 +236,24 @@ class JobStore:
         return self._finish(job_id, JobStatus.COMPLETED, (JobStatus.PROCESSING,),
                             error=None, error_detail=None, **values)
 
-    def fail(self, job_id: str, error: str, detail: str | None = None) -> Job | None:
+    def fail(self, job_id: str, error: str, detail: str | None = None,
+             spent_usd: float = 0.0) -> Job | None:
+        """``spent_usd``: what the failed attempts billed (blocked answers can cost tokens)."""
+        with self._write() as db:
+            db.execute("UPDATE jobs SET cost_usd = cost_usd + ? WHERE id = ?",
+                       (spent_usd, job_id))
         return self._finish(job_id, JobStatus.FAILED, (JobStatus.PROCESSING, JobStatus.QUEUED),
                             error=error, error_detail=detail)
 
-    def requeue(self, job_id: str, note: str | None = None) -> Job | None:
+    def requeue(self, job_id: str, note: str | None = None,
+                spent_usd: float = 0.0) -> Job | None:
         """PROCESSING -> QUEUED, not counting the attempt: the account failed, not the photo."""
         with self._write() as db:
             changed = db.execute(
                 "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0),"
-                " started_at = NULL, error = ? WHERE id = ? AND status = 'processing'",
-                (note, job_id),
+                " started_at = NULL, error = ?, cost_usd = cost_usd + ?"
+                " WHERE id = ? AND status = 'processing'",
+                (note, spent_usd, job_id),
             ).rowcount
         return self.get(job_id) if changed else None
 

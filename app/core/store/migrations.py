@@ -59,9 +59,17 @@ def _v2_request_identity(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX jobs_client ON jobs(client_job_id)")
 
 
+def _v3_size_and_thinking(db: sqlite3.Connection) -> None:
+    """The image size a job asked for (1K, 2K...) and the thinking tokens its answer billed at
+    the text rate; 0.1's jobs asked for the model's only size, with no thinking."""
+    db.execute("ALTER TABLE jobs ADD COLUMN image_size TEXT")
+    db.execute("ALTER TABLE jobs ADD COLUMN thoughts_tokens INTEGER NOT NULL DEFAULT 0")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_jobs,
     _v2_request_identity,
+    _v3_size_and_thinking,
 )
 LATEST = len(STEPS)
 
