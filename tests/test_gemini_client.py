@@ -479,7 +479,7 @@ def test_from_config_uses_the_configured_values(server, photo, tmp_path, no_keyr
     assert isinstance(client, GeminiImageClient)
     assert (client.model, client.parallel, client._limiter.max_requests) == (
         "gemini-3.1-flash-image", 3, 7)
-    assert client.spool_dir == config.paths.spool
+    assert client.spool.folder == config.paths.spool
     job = client.create_job(photo, STYLE)
     assert (config.paths.spool / f"{job['job_id']}.png").is_file()
     assert server.requests[0].headers["x-goog-api-key"] == API_KEY

@@ -9,11 +9,9 @@ The key travels only in the ``x-goog-api-key`` header and is never kept anywhere
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import random
-import re
 import secrets
 import threading
 import time
@@ -21,13 +19,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 import httpx
 
 from app.core.config import Config, Mode
-from app.core.files import atomic_write_bytes
 from app.core.logging_setup import redact
 from app.core.secrets import resolve_api_key
 from app.services.errors import (
@@ -36,7 +31,6 @@ from app.services.errors import (
     CancelledError,
     GenerationFailedError,
     JobError,
-    PhotoUnusableError,
     TransientError,
 )
 from app.services.gemini_answers import (
@@ -57,6 +51,7 @@ from app.services.gemini_http import (
     unreachable,
     validate_api_url,
 )
+from app.services.gemini_request import request_body
 from app.services.image_models import AUTOMATIC, DEFAULT_SIZE, find_model
 from app.services.model_catalog import (
     ModelCatalog,
@@ -67,6 +62,7 @@ from app.services.model_catalog import (
 )
 from app.services.pricing import cost_of_answer
 from app.services.rate_limit import SlidingWindowLimiter
+from app.services.result_spool import ResultSpool
 from app.services.styles import Style
 
 log = logging.getLogger(__name__)
@@ -79,24 +75,11 @@ BACKOFF_CAP_S = 60.0
 # Google counts a request when it arrives, which is a little after we start it; a second of
 # margin keeps "N per minute" true on Google's clock too, when connection setup varies.
 RATE_WINDOW_S = 61.0
-MAX_INLINE_BYTES = 7 * 1024 * 1024  # Vertex's documented limit for one inline image
-_JOB_ID = re.compile(r"^gem_[0-9a-f]{12}$")
-_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 ModelStatusListener = Callable[[str, ModelStatus], None]
 
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _photo_mime(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 class _NetworkError(TransientError):
@@ -124,7 +107,7 @@ class GeminiImageClient:
         self.model = model.removeprefix("models/")
         self.setting = self.model  # "automatic" or the user's model: what ``choose`` settles
         key = check_key_shape(api_key or "")
-        self.spool_dir = Path(spool_dir)
+        self.spool = ResultSpool(Path(spool_dir))
         self.parallel = max(1, parallel)
         self.max_attempts = max(1, max_attempts)
         self.image_size = image_size
@@ -221,31 +204,7 @@ class GeminiImageClient:
     # The request ------------------------------------------------------------------------
 
     def build_body(self, image_path: Path, style: Style) -> dict[str, Any]:
-        try:
-            data = Path(image_path).read_bytes()
-        except OSError as exc:
-            raise PhotoUnusableError("The prepared photo could not be read.",
-                                     f"{type(exc).__name__}: {exc}") from None
-        mime = _photo_mime(data)
-        if mime is None:
-            raise PhotoUnusableError("The prepared photo is not a JPEG or PNG file.",
-                                     str(image_path))
-        if len(data) > MAX_INLINE_BYTES:
-            raise PhotoUnusableError("The prepared photo is too large to send (over 7 MB).",
-                                     f"{len(data)} bytes")
-        image_config: dict[str, str] = {}
-        row = find_model(self.model)
-        if row is None or style.aspect_ratio in row.aspect_ratios:
-            image_config["aspectRatio"] = style.aspect_ratio  # else: follows the photo's
-        if row is None or row.sends_size:
-            image_config["imageSize"] = self.image_size  # 2.5 Flash Image rejects the field
-        return {
-            "contents": [{"role": "user", "parts": [
-                {"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}},
-                {"text": style.prompt},
-            ]}],
-            "generationConfig": {"responseModalities": ["IMAGE"], "imageConfig": image_config},
-        }
+        return request_body(image_path, style, self.model, self.image_size)
 
     def _is_cancelled(self, cancel: threading.Event | None) -> bool:
         return self._closing.is_set() or (cancel is not None and cancel.is_set())
@@ -371,11 +330,6 @@ class GeminiImageClient:
 
     # The three calls ----------------------------------------------------------------------
 
-    def _sidecar(self, job_id: str) -> Path:
-        if not _JOB_ID.match(job_id):  # also keeps a crafted id from leaving the spool folder
-            raise LookupError(f"not a live job id: {job_id!r}")
-        return self.spool_dir / f"{job_id}.json"
-
     def new_job_id(self) -> str:
         return f"gem_{secrets.token_hex(6)}"
 
@@ -384,69 +338,34 @@ class GeminiImageClient:
         """Generate the image and spool it under ``job_id``; returns once the paid result is
         safe on disk."""
         job_id = job_id or self.new_job_id()
-        self._sidecar(job_id)  # a malformed id is refused before anything is sent
+        self.spool.sidecar(job_id)  # a malformed id is refused before anything is sent
         created_at = _now_iso()
         log.info("Sending job %s (style %s) to %s", job_id, style.id, self.model)
         image, cost_usd = self.generate(image_path, style, cancel=cancel)
-        image_file = self.spool_dir / f"{job_id}{_EXTENSIONS.get(image.mime_type, '.bin')}"
-        atomic_write_bytes(image_file, image.data)  # the image first: it is what was paid for
-        sidecar = {
-            "job_id": job_id, "file": image_file.name, "mime_type": image.mime_type,
+        usage = image.usage
+        self.spool.keep(job_id, image.data, image.mime_type, {
             "created_at": created_at, "completed_at": _now_iso(), "style": style.id,
             "model": self.model, "model_version": image.model_version,
             "finish_reason": image.finish_reason, "text": image.text[:1000],
             "size": self.image_size,
-            "usage": {"prompt_tokens": image.usage.prompt_tokens,
-                      "output_tokens": image.usage.output_tokens,
-                      "image_tokens": image.usage.image_tokens,
-                      "text_tokens": image.usage.text_tokens,
-                      "thoughts_tokens": image.usage.thoughts_tokens,
+            "usage": {"prompt_tokens": usage.prompt_tokens, "output_tokens": usage.output_tokens,
+                      "image_tokens": usage.image_tokens, "text_tokens": usage.text_tokens,
+                      "thoughts_tokens": usage.thoughts_tokens,
                       # every attempt of this request: retried answers without an image too
-                      "cost_usd": cost_usd,
-                      "price_known": find_model(self.model) is not None},
-        }
-        atomic_write_bytes(self._sidecar(job_id), json.dumps(sidecar, indent=1).encode())
+                      "cost_usd": cost_usd, "price_known": find_model(self.model) is not None},
+        })
         log.info("Job %s: image received (%s, %d bytes, $%.4f)", job_id, image.mime_type,
                  len(image.data), cost_usd)
         return {"job_id": job_id, "status": "queued", "created_at": created_at}
 
     def get_job_status(self, job_id: str) -> dict[str, Any]:
-        try:
-            meta = json.loads(self._sidecar(job_id).read_text(encoding="utf-8"))
-            image_file = self.spool_dir / Path(str(meta["file"])).name
-        except (OSError, ValueError, KeyError, TypeError):
-            raise LookupError(f"no spooled result for job {job_id}") from None
-        if not image_file.is_file():
-            raise LookupError(f"the spooled image of job {job_id} is missing")
-        usage = meta.get("usage") or {}
-        return {
-            "job_id": job_id, "status": "completed",
-            "output_url": image_file.resolve().as_uri(),
-            "completed_at": meta.get("completed_at"), "mime_type": meta.get("mime_type"),
-            "model": meta.get("model"), "size": meta.get("size"),
-            "usage": {"prompt_tokens": usage.get("prompt_tokens", 0),
-                      "output_tokens": usage.get("output_tokens", 0),
-                      "thoughts_tokens": usage.get("thoughts_tokens", 0),
-                      "cost_usd": usage.get("cost_usd", 0.0)},
-        }
+        return self.spool.status(job_id)
 
     def download_result(self, output_url: str) -> bytes:
-        """The spooled image's bytes; only file URIs inside the spool folder are accepted."""
-        parts = urlsplit(output_url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"not a spooled result: {output_url!r}")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not path.is_relative_to(self.spool_dir.resolve()):
-            raise ValueError(f"not a spooled result: {output_url!r}")
-        return path.read_bytes()
+        return self.spool.read(output_url)
 
     def discard(self, job_id: str) -> None:
-        """Delete a job's spool files once the engine has stored its result."""
-        sidecar = self._sidecar(job_id)
-        for path in self.spool_dir.glob(f"{job_id}.*"):
-            if path != sidecar:
-                path.unlink(missing_ok=True)
-        sidecar.unlink(missing_ok=True)  # last, so a crash midway leaves the result findable
+        self.spool.discard(job_id)
 
     def check_key(self) -> KeyCheck:
         """Is the key accepted, and the model setting served at the size? Lists the models the

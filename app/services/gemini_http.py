@@ -16,7 +16,6 @@ from app.core.logging_setup import redact, register_secret
 from app.core.secrets import ENV_VAR
 from app.services.errors import AccountProblemError, AccountProblemKind
 from app.services.gemini_errors import classify_error
-from app.services.model_catalog import PAGE_SIZE
 
 NO_KEY_MESSAGE = (f"No Gemini API key is set. Set the {ENV_VAR} environment variable, or store "
                   "the key with `productsnap key set` (or in Settings).")
@@ -55,11 +54,9 @@ def model_path(model: str) -> str:
     return "models/" + quote(model.removeprefix("models/"), safe="-._")
 
 
-def models_page_params(token: str | None) -> dict[str, str | int]:
-    params: dict[str, str | int] = {"pageSize": PAGE_SIZE}
-    if token:
-        params["pageToken"] = token
-    return params
+def models_page_params(token: str | None) -> dict[str, str]:
+    """The service's own page size (50): a few pages for the whole list, once a day."""
+    return {"pageToken": token} if token else {}
 
 
 def read_models_page(response: httpx.Response) -> Any:

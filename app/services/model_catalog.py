@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 CACHE_MAX_AGE_S = 24 * 3600.0
 MAX_PAGES = 50  # a list that never ends is a broken server, not a long list
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
