@@ -130,3 +130,30 @@ def test_a_stale_cached_list_is_refreshed_when_its_model_answers_404(
     assert retired and {r.outcome for r in retired} == {"404"}  # not served, not billed
     assert posts(server).count("gemini-3.1-flash-image") == 2
     assert [line["model"] for line in lines(result)] == ["gemini-3.1-flash-image"] * 2
+
+
+def test_paid_attempts_without_an_image_are_recorded_and_counted_in_the_month(
+        tmp_path: Path, data_dir: Path, out_dir: Path) -> None:
+    from app.core.store import JobStore
+    from app.core.usage import usage_this_month
+    from tests import gemini_standin as g
+
+    billed = {"promptTokenCount": PROMPT_TOKENS, "candidatesTokenCount": 12,
+              "thoughtsTokenCount": 150,
+              "candidatesTokensDetails": [{"modality": "TEXT", "tokenCount": 12}]}
+    declined = g.finished("NO_IMAGE", [{"text": "I can't edit this image."}], usage=billed)
+    with GeminiStandIn(models=("gemini-3.1-flash-image",)) as server:
+        server.enqueue(declined, declined)  # declined, tried once more, declined again
+        result = generate(_env(data_dir, out_dir, server), str(_photos(tmp_path / "in", 1)))
+    assert result.returncode == 1, result.stderr
+    (line,) = lines(result)
+    one_attempt = (PROMPT_TOKENS * 0.25 + (12 + 150) * 1.5) / 1e6
+    assert line["status"] == "failed" and line["cost_usd"] == pytest.approx(2 * one_attempt)
+    listed = subprocess.run([sys.executable, "-m", "app", "jobs", "--json"],
+                            env=_env(data_dir, out_dir, server), capture_output=True,
+                            text=True, timeout=60)
+    assert json.loads(listed.stdout)["cost_usd"] == pytest.approx(2 * one_attempt)
+    store = JobStore(data_dir / "jobs.sqlite3")
+    month = usage_this_month(store)
+    store.close()
+    assert month.cost_usd == pytest.approx(2 * one_attempt)
