@@ -8,8 +8,9 @@ and records every request (path, headers, body, arrival time, how it ended).
 
 Scripted answers (``enqueue``) are used in order, one per request after the key and rate checks;
 without one, generateContent succeeds with a real PNG and GET models/<id> returns metadata.
-``GET /v1beta/models`` (the model list, paginated: 3 a page unless ``pageSize`` says otherwise)
-is answered after the key check and never takes a scripted answer or counts against the rate.
+``GET /v1beta/models`` (the model list, paginated: 3 a page without ``pageSize``, and never more
+than ``max_page_size``, 5 by default, as Google too may send fewer than asked) is answered after
+the key check and never takes a scripted answer or counts against the rate.
 
 Without a script, generateContent behaves per model like Google (``SPECS``): ``imageSize`` is
 refused by 2.5 Flash Image ("Unknown name") and checked against each Gemini 3 model's sizes, the
@@ -45,6 +46,7 @@ MODELS = ("gemini-2.5-flash-image", "gemini-3.1-flash-image", "gemini-3-pro-imag
           "gemini-3.1-flash-lite-image", "gemini-nano-banana-2.1")
 TYPE = "type.googleapis.com/google.rpc."
 DEFAULT_PAGE_SIZE = 3  # small, so that clients must follow nextPageToken
+MAX_PAGE_SIZE = 5  # Google too may send fewer models a page than pageSize asks for
 PROMPT_TOKENS = 298
 THOUGHT_TOKENS = 200  # on the Gemini 3 models
 LONG_EDGE = {"512": 512, "1K": 1024, "2K": 2048, "4K": 4096}
@@ -433,15 +435,18 @@ class GeminiStandIn:
                  latency: float = 0.0, rpm_limit: int | None = None, rpm_window: float = 60.0,
                  clock: Callable[[], float] = time.monotonic,
                  model_status: dict[str, dict[str, Any]] | None = None,
-                 text_tokens: int = 0) -> None:
+                 text_tokens: int = 0, max_page_size: int = MAX_PAGE_SIZE) -> None:
         """``model_status``: model id -> the ``modelStatus`` object its answers, metadata and
         list entry carry. ``text_tokens``: what the "Here you go." text part of a successful
         answer bills (Google bills some; 0, the default, keeps ``candidatesTokenCount`` the
-        image's tokens alone and leaves TEXT out of ``candidatesTokensDetails``)."""
+        image's tokens alone and leaves TEXT out of ``candidatesTokensDetails``).
+        ``max_page_size``: the most models a page of the list holds, whatever pageSize asks
+        (as Google may send fewer), so that every client follows nextPageToken."""
         self.api_key = api_key
         self.models = models
         self.model_status = dict(model_status or {})
         self.text_tokens = text_tokens
+        self.max_page_size = max(1, max_page_size)
         self.latency = latency
         self.rpm_limit = rpm_limit
         self.rpm_window = rpm_window
@@ -572,7 +577,7 @@ class GeminiStandIn:
         listed = self.listed_models()
         if size < 0 or not 0 <= start <= len(listed):
             return error(400, "INVALID_ARGUMENT", "Invalid pageSize or pageToken.")
-        size = min(size or DEFAULT_PAGE_SIZE, 1000)
+        size = min(size or DEFAULT_PAGE_SIZE, self.max_page_size)
         page: dict[str, Any] = {"models": [self._entry(m) for m in listed[start:start + size]]}
         if start + size < len(listed):
             page["nextPageToken"] = f"page-{start + size}"

@@ -25,12 +25,13 @@ from app.services.errors import (
     CancelledError,
     GenerationFailedError,
     PhotoUnusableError,
+    StoppedError,
 )
+from app.services.gemini_answers import Usage
 from app.services.gemini_check import check_key_async
 from app.services.gemini_client import GeminiImageClient
 from app.services.gemini_http import validate_api_url
 from app.services.nano_banana_client import create_client
-from app.services.gemini_answers import Usage
 from app.services.pricing import (
     cost_of_answer,
     estimate_batch_cost,
@@ -440,7 +441,7 @@ def test_cancel_during_backoff_stops_retrying(server, photo, tmp_path):
 
 def test_closed_client_sends_nothing(client, server, photo):
     client.close()
-    with pytest.raises(CancelledError):
+    with pytest.raises(StoppedError):  # the job stays queued for the next run
         client.create_job(photo, STYLE)
     assert server.requests == []
 

@@ -1,7 +1,8 @@
 """``generate`` and ``resume``: the job queue under a QCoreApplication, reporting as jobs end.
 
 Exit codes: 0 every job completed; 1 some failed; 3 the run stopped for an account problem
-(remaining jobs stay queued for ``resume``); 130 interrupted (likewise).
+(remaining jobs stay queued for ``resume``); 130 / 143 stopped by Ctrl+C / SIGTERM (likewise:
+answers already on their way get a few seconds and are kept).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from app.core.job import Job, JobStatus
 from app.services.errors import AccountProblemError
 from app.worker import JobQueue, RunnerLock
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ACCOUNT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ACCOUNT = 0, 1, 2, 3
+GRACE_S = 10  # how long answers already on their way may take to arrive once stopping
 
 
 class BatchReporter:
@@ -69,6 +71,7 @@ class BatchRun:
         self.code: int | None = None
         self.own: list[str] = []  # the jobs this run added, in order
         self.batch: BatchProgress | None = None  # the queue's count, once the batch ended
+        self.stopping = False
         queue.started.connect(self._started)
         queue.jobs_added.connect(self._added)
         queue.job_changed.connect(self._changed)
@@ -131,11 +134,23 @@ class BatchRun:
         self.reporter.say(text)
         self.finish(EXIT_FAILED)
 
-    def interrupted(self, *_: object) -> None:
-        self.reporter.say("Stopping: waiting for the photos already sent; the rest stay queued "
-                          "for `productsnap resume`.")
+    def interrupted(self, signum: int, _frame: object = None) -> None:
+        """Ctrl+C or SIGTERM: send nothing new; answers on their way are paid, so they get a
+        few seconds to arrive and are kept; then what is still in flight is aborted and stays
+        queued. A second signal aborts at once."""
+        if self.stopping:
+            self.engine.abort_in_flight()
+            return
+        self.stopping = True
         self.queue.pause()
-        self.finish(EXIT_INTERRUPTED)
+        self.engine.stop_sending()
+        in_flight = self.queue.running_count
+        wait = (f"waiting up to {GRACE_S} s for the {in_flight} photo(s) already sent (they are "
+                "paid for); " if in_flight else "")
+        self.reporter.say(f"Stopping: {wait}the rest stay queued. Run `productsnap resume` to "
+                          "finish them.")
+        QTimer.singleShot(GRACE_S * 1000, self.engine.abort_in_flight)
+        self.finish(128 + signum)  # 130 for Ctrl+C, 143 for SIGTERM
 
 
 def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
@@ -151,7 +166,8 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
     queue = JobQueue(engine)
     run = BatchRun(engine, queue, reporter, app)
     engine.notices.warned.append(run.model_warned)  # said at once, from whichever thread
-    previous = signal.signal(signal.SIGINT, run.interrupted)
+    previous = {sig: signal.signal(sig, run.interrupted)
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     heartbeat = QTimer()  # lets Python run its signal handlers while Qt's loop waits
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start(200)
@@ -163,7 +179,8 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
             queue.add_photos(list(paths), style or engine.config.default_style)
         app.exec()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         heartbeat.stop()
         queue.shutdown()
         lock.release()

@@ -30,6 +30,7 @@ from app.services.errors import (
     GenerationFailedError,
     JobError,
     PhotoUnusableError,
+    StoppedError,
 )
 from app.services.image_models import AUTOMATIC
 from app.services.model_catalog import ModelCatalog
@@ -155,6 +156,20 @@ class Engine:
             self.notices.choice = None  # the next client chooses again
             self.config = config
 
+    def _clients(self) -> list[NanoBananaClient]:
+        with self._client_lock:
+            return [*self._retired, *([self._client] if self._client else [])]
+
+    def stop_sending(self) -> None:
+        """Stopping: no new requests; those in flight go on (they may be paid)."""
+        for client in self._clients():
+            client.stop_sending()
+
+    def abort_in_flight(self) -> None:
+        """After the grace a stop allows: abort what is in flight; those jobs stay queued."""
+        for client in self._clients():
+            client.abort_in_flight()
+
     def close(self) -> None:
         with self._client_lock:
             clients = [*self._retired, *([self._client] if self._client else [])]
@@ -239,6 +254,8 @@ class Engine:
             raise
         except CancelledError:
             return self.store.mark_cancelled(job_id) or self.store.get(job_id)
+        except StoppedError:  # the app is stopping: the job waits for the next run
+            return self.store.requeue(job_id) or self.store.get(job_id)
         except JobError as error:
             log.info("Job %s failed: %s (%s)", job_id, error.message, error.detail or "")
             return (self.store.fail(job_id, error.message, error.detail, error.spent_usd)

@@ -89,3 +89,8 @@ class AccountProblemError(Exception):
 
 class CancelledError(Exception):
     """The user cancelled the job before it was sent."""
+
+
+class StoppedError(Exception):
+    """The app is stopping (Ctrl+C, SIGTERM, quit): the job goes back to the queue untouched,
+    to be finished by ``productsnap resume`` or the next start."""

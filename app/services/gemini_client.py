@@ -25,12 +25,20 @@ import httpx
 from app.core.config import Config, Mode
 from app.core.logging_setup import redact
 from app.core.secrets import resolve_api_key
+from app.services.bounded_requests import (
+    MAX_ANSWER_BYTES,
+    AbortedError,
+    AnswerTooLargeError,
+    BoundedRequests,
+    DeadlineExceededError,
+)
 from app.services.errors import (
     AccountProblemError,
     AccountProblemKind,
     CancelledError,
     GenerationFailedError,
     JobError,
+    StoppedError,
     TransientError,
 )
 from app.services.gemini_answers import (
@@ -41,10 +49,11 @@ from app.services.gemini_answers import (
     parse_answer,
 )
 from app.services.gemini_check import KeyCheck, failed, interpret
-from app.services.gemini_errors import classify_error
+from app.services.gemini_errors import classify_error, shorten
 from app.services.gemini_http import (
     UNREACHABLE_MESSAGE,
     check_key_shape,
+    is_loopback,
     model_path,
     models_page_params,
     read_models_page,
@@ -75,6 +84,8 @@ BACKOFF_CAP_S = 60.0
 # Google counts a request when it arrives, which is a little after we start it; a second of
 # margin keeps "N per minute" true on Google's clock too, when connection setup varies.
 RATE_WINDOW_S = 61.0
+# The whole exchange of one request: 4K images on the slowest model take a minute or two.
+DEFAULT_DEADLINE_S = 300.0
 ModelStatusListener = Callable[[str, ModelStatus], None]
 
 
@@ -102,7 +113,9 @@ class GeminiImageClient:
                  read_timeout: float = READ_TIMEOUT_S,
                  max_attempts: int = MAX_ATTEMPTS, image_size: str = DEFAULT_SIZE,
                  jitter: Callable[[], float] = random.random,
-                 on_model_status: ModelStatusListener | None = None) -> None:
+                 on_model_status: ModelStatusListener | None = None,
+                 deadline_s: float = DEFAULT_DEADLINE_S,
+                 max_answer_bytes: int = MAX_ANSWER_BYTES) -> None:
         self.api_url = validate_api_url(api_url)
         self.model = model.removeprefix("models/")
         self.setting = self.model  # "automatic" or the user's model: what ``choose`` settles
@@ -120,14 +133,21 @@ class GeminiImageClient:
         self._limiter = limiter or SlidingWindowLimiter(max(1, rpm), RATE_WINDOW_S)
         self._slots = threading.BoundedSemaphore(self.parallel)
         self._closing = threading.Event()
-        self._http = httpx.Client(
-            transport=transport, verify=True,  # TLS verification is never switched off
-            timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=60.0,
-                                  pool=60.0),
-            limits=httpx.Limits(max_connections=self.parallel + 1,
-                                max_keepalive_connections=self.parallel + 1),
-            headers={"x-goog-api-key": key, "user-agent": "ProductSnap"},
-        )
+        self.deadline_s = deadline_s
+        headers = {"x-goog-api-key": key, "user-agent": "ProductSnap"}
+        # A proxy from the environment may carry requests to Google, never to this machine:
+        # the key header goes to the configured endpoint only.
+        trust_env = not is_loopback(self.api_url)
+        timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=60.0,
+                                pool=60.0)
+        limits = httpx.Limits(max_connections=self.parallel + 1,
+                              max_keepalive_connections=self.parallel + 1)
+        self._http = httpx.Client(  # the model list: small, quick GETs
+            transport=transport, verify=True, timeout=timeout, limits=limits,
+            headers=headers, trust_env=trust_env)  # TLS verification is never switched off
+        self._requests = BoundedRequests(lambda: httpx.AsyncClient(
+            verify=True, timeout=timeout, limits=limits, headers=headers, trust_env=trust_env),
+            max_bytes=max_answer_bytes)
         log.info("NanoBananaClient initialized in live mode (model setting %s, %d parallel, "
                  "%d per minute)", self.model, self.parallel, self._limiter.max_requests)
 
@@ -207,7 +227,11 @@ class GeminiImageClient:
         return request_body(image_path, style, self.model, self.image_size)
 
     def _is_cancelled(self, cancel: threading.Event | None) -> bool:
-        return self._closing.is_set() or (cancel is not None and cancel.is_set())
+        """True when the job should not be sent: cancelled by the user (CancelledError) or the
+        app is stopping (StoppedError: the job stays queued)."""
+        if self._closing.is_set():
+            raise StoppedError("stopping before the request was sent")
+        return cancel is not None and cancel.is_set()
 
     def _wait(self, seconds: float, cancel: threading.Event | None) -> None:
         if self._sleep is time.sleep:
@@ -216,6 +240,15 @@ class GeminiImageClient:
             self._sleep(seconds)
         if self._is_cancelled(cancel):
             raise CancelledError("cancelled while waiting to retry")
+
+    def stop_sending(self) -> None:
+        """No new requests: jobs not yet sent go back to the queue; those in flight go on."""
+        self._closing.set()
+
+    def abort_in_flight(self) -> None:
+        """Abort the requests still in flight (after the grace a stop allows them)."""
+        self._closing.set()
+        self._requests.abort()
 
     def _backoff(self, failures: int, retry_after: float | None) -> float:
         delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** (failures - 1))
@@ -227,13 +260,23 @@ class GeminiImageClient:
             if self._is_cancelled(cancel):
                 raise CancelledError("cancelled while waiting for a free connection")
         try:
-            self._limiter.acquire(cancel or self._closing)
+            self._limiter.acquire(cancel, self._closing)
             if self._is_cancelled(cancel):
                 raise CancelledError("cancelled before sending")
             url = f"{self.api_url}/{model_path(self.model)}:generateContent"
             try:
-                response = self._http.post(url, content=body,
-                                           headers={"content-type": "application/json"})
+                response = self._requests.post(url, body, {"content-type": "application/json"},
+                                               self.deadline_s)
+            except AbortedError:
+                raise StoppedError("the app stopped while the request was in flight") from None
+            except DeadlineExceededError as exc:
+                raise GenerationFailedError(
+                    f"The image service took too long to answer (over {self.deadline_s:.0f} "
+                    "seconds). Try again later.", str(exc)) from None
+            except AnswerTooLargeError as exc:
+                raise GenerationFailedError(
+                    "The image service sent an answer far larger than any image; it was "
+                    "refused. Try again later.", str(exc)) from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 raise _UnreachableError("The image service could not be reached.",
                                         redact(f"{type(exc).__name__}: {exc}")) from None
@@ -248,15 +291,16 @@ class GeminiImageClient:
                                             redact(f"{type(exc).__name__}: {exc}")) from None
         finally:
             self._slots.release()
-        if not response.is_success:
+        if not 200 <= response.status_code < 300:
             raise classify_error(response.status_code, response.content, self.model,
                                  response.headers.get("retry-after"))
         try:
-            data = response.json()
+            data = json.loads(response.content)
         except ValueError:
+            text = response.content[:400].decode("utf-8", "replace")
             raise TransientError("The image service sent an answer the app cannot read.",
-                                 redact(f"HTTP {response.status_code}, not JSON: "
-                                        f"{response.text[:200]!r}")) from None
+                                 shorten(redact(f"HTTP {response.status_code}, not JSON: "
+                                                f"{text!r}"), 300)) from None
         return parse_answer(data)
 
     def _cost(self, usage: Usage | None, had_image: bool) -> float:
@@ -377,6 +421,8 @@ class GeminiImageClient:
         return interpret(models, self.setting, self.image_size)
 
     def close(self) -> None:
-        """Wake anything waiting to send or retry (they end cancelled), then close the pool."""
+        """Wake anything waiting to send or retry (they go back to the queue), abort what is
+        still in flight, close the connections."""
         self._closing.set()
+        self._requests.close()
         self._http.close()

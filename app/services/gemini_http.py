@@ -37,6 +37,16 @@ def validate_api_url(url: str) -> str:
                       f"allowed for this computer), not {url!r}.")
 
 
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_key_shape(api_key: str) -> str:
     key = api_key.strip()
     if not key:

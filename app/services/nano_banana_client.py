@@ -67,6 +67,15 @@ class NanoBananaClient(Protocol):
         """Forget a job's result once the engine has stored it (or found it unusable)."""
         ...
 
+    def stop_sending(self) -> None:
+        """The app is stopping: nothing new is sent (those jobs raise StoppedError); requests
+        already in flight go on, they may be paid."""
+        ...
+
+    def abort_in_flight(self) -> None:
+        """Abort what is still in flight (StoppedError in those jobs: they stay queued)."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -126,6 +135,12 @@ class MockNanoBananaClient:
     def discard(self, job_id: str) -> None:
         with self._lock:
             self._jobs.pop(job_id, None)
+
+    def stop_sending(self) -> None:
+        pass  # nothing is sent: a demo job finishes in a moment
+
+    def abort_in_flight(self) -> None:
+        pass
 
     def close(self) -> None:
         with self._lock:

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from app.services.errors import CancelledError
+from app.services.errors import CancelledError, StoppedError
 
 
 class SlidingWindowLimiter:
@@ -47,16 +47,23 @@ class SlidingWindowLimiter:
                 return 0.0
             return max(self._starts[0] + self.window - now, 1e-3)
 
-    def acquire(self, cancel: threading.Event | None = None) -> None:
-        """Block until a request may start; raises CancelledError once ``cancel`` is set."""
+    def acquire(self, cancel: threading.Event | None = None,
+                stop: threading.Event | None = None) -> None:
+        """Block until a request may start; raises CancelledError once ``cancel`` is set (the
+        user cancelled the job), StoppedError once ``stop`` is (the app is stopping)."""
         while True:
+            if stop is not None and stop.is_set():
+                raise StoppedError("stopped while waiting for the request rate limit")
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled while waiting for the request rate limit")
             wait = self.try_acquire()
             if wait == 0.0:
                 return
-            if cancel is not None and self._sleep is time.sleep:
-                cancel.wait(wait)  # wakes at once on cancel instead of sleeping it out
+            event = cancel or stop
+            if event is not None and self._sleep is time.sleep:
+                # Wakes at once on the event instead of sleeping it out; in short slices
+                # when there is a second event to watch.
+                event.wait(wait if cancel is None or stop is None else min(wait, 0.25))
             else:
                 self._sleep(wait)
 
