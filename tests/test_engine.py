@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from app.core.config import Config, Mode
-from app.core.engine import Engine, collect_photos
+from app.core.engine import Engine
 from app.core.job import JobStatus
+from app.core.photos import collect_photos
 from app.services.errors import AccountProblemError, AccountProblemKind
 from app.services.nano_banana_client import MockNanoBananaClient
 from app.services.styles import Style

@@ -12,17 +12,17 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.core.config import Config, ConfigError, Mode
 from app.core.job import Job, JobStatus
 from app.core.model_notices import ModelNotices
+from app.core.photos import AddResult, collect_photos, file_hash
 from app.core.storage import Storage
 from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
-from app.images.intake import IMAGE_EXTENSIONS, make_thumbnail, prepare_photo, read_photo
+from app.images.intake import make_thumbnail, prepare_photo, read_photo
 from app.services.errors import (
     AccountProblemError,
     AccountProblemKind,
@@ -45,52 +45,6 @@ JobListener = Callable[[Job], None]
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
 UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
-
-
-@dataclass
-class AddResult:
-    jobs: list[Job] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)  # files in folders that are not photos
-    duplicates: list[Job] = field(default_factory=list)  # photos already made in this style
-
-
-def collect_photos(paths: Iterable[str | Path], exclude: Iterable[Path] = ()
-                   ) -> tuple[list[Path], list[Path]]:
-    """Expand folders (recursively) into photo files. Files named explicitly are always kept:
-    a file that cannot be used becomes a failed job with its reason, not a silent drop.
-
-    Folders in ``exclude`` (the app's own data and output folders) are never walked, so a
-    folder that holds earlier results does not feed them back in as new photos.
-    """
-    excluded = [Path(p).expanduser().absolute() for p in exclude]
-    photos: list[Path] = []
-    skipped: list[Path] = []
-    for raw in paths:
-        path = Path(raw).expanduser().absolute()
-        if not path.is_dir():
-            photos.append(path)
-            continue
-        for child in sorted(path.rglob("*")):
-            if child.name.startswith(".") or not child.is_file():
-                continue
-            if any(child.is_relative_to(folder) for folder in excluded):
-                continue
-            if child.suffix.lower() in IMAGE_EXTENSIONS:
-                photos.append(child)
-            else:
-                skipped.append(child)
-    return photos, skipped
-
-
-def file_hash(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 class Engine:
