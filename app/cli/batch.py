@@ -18,8 +18,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from app.core.batch import BatchProgress
 from app.core.config import Mode
 from app.core.engine import Engine
-from app.core.photos import AddResult
 from app.core.job import Job, JobStatus
+from app.core.photos import AddResult
 from app.services.errors import AccountProblemError
 from app.worker import JobQueue, RunnerLock
 

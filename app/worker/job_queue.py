@@ -20,8 +20,8 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from app.core.batch import BatchProgress
 from app.core.config import Config
 from app.core.engine import Engine
-from app.core.photos import AddResult
 from app.core.job import Job, JobStatus
+from app.core.photos import AddResult
 from app.services.errors import AccountProblemError
 from app.worker.tasks import run_reporting, run_task
 
