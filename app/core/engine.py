@@ -7,8 +7,10 @@ collected rather than paid for twice, and an exported file is not exported again
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import sqlite3
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -20,6 +22,7 @@ from app.core.job import Job, JobStatus
 from app.core.model_notices import ModelNotices
 from app.core.photos import AddResult, collect_photos, file_hash
 from app.core.storage import Storage
+from app.core.storage_problems import storage_problem
 from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
 from app.images.intake import make_thumbnail, prepare_photo, read_photo
@@ -36,6 +39,7 @@ from app.services.image_models import AUTOMATIC
 from app.services.model_catalog import ModelCatalog
 from app.services.nano_banana_client import NanoBananaClient, create_client
 from app.services.rate_limit import SlidingWindowLimiter
+from app.services.result_spool import ResultSpool
 from app.services.styles import Style, UnknownStyleError, get_style
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,9 @@ class Engine:
         self._retired: list[NanoBananaClient] = []
         self._limiter: SlidingWindowLimiter | None = None
         self.catalog = ModelCatalog(config.paths.data / "models.json")
+        # One spool for the engine's life: a paid result the disk could not take yet is held
+        # in memory there, and a client rebuilt on resume still finds it.
+        self.spool = ResultSpool(config.paths.spool)
         self.notices = ModelNotices()
 
     # -- the client is built on first use: live mode without a key still shows the history ---
@@ -74,6 +81,7 @@ class Engine:
                     # The model is settled (and checked, free) before the first photo is sent.
                     options.setdefault("limiter", self._shared_limiter())
                     options.setdefault("catalog", self.catalog)
+                    options.setdefault("spool", self.spool)
                     options.setdefault("on_model_status", self.notices.status_seen)
                 try:
                     self._client = create_client(self.config, **options)
@@ -162,7 +170,7 @@ class Engine:
 
     def recover(self) -> list[str]:
         """After a crash: put interrupted jobs back in the queue and tidy temporary files."""
-        self.storage.tidy()
+        self.storage.tidy(self.config.output_dir)
         ids = self.store.recover_interrupted()
         if ids:
             log.info("Resuming %d job(s) interrupted by an earlier stop", len(ids))
@@ -196,7 +204,13 @@ class Engine:
                       on_progress: JobListener | None) -> Job:
         client = self.client  # may raise AccountProblemError before anything is claimed
         size = self.config.image_size if client.mode is Mode.LIVE else None
-        job = self.store.claim(job_id, self.config.mode.value, client.model, size)
+        try:
+            job = self.store.claim(job_id, self.config.mode.value, client.model, size)
+        except sqlite3.Error as error:
+            paused = self._storage_pause(error, job_id)
+            if paused is None:
+                raise
+            raise paused from error
         if job is None:
             return self.store.get(job_id)
         if on_progress:
@@ -210,14 +224,36 @@ class Engine:
             return self.store.mark_cancelled(job_id) or self.store.get(job_id)
         except StoppedError:  # the app is stopping: the job waits for the next run
             return self.store.requeue(job_id) or self.store.get(job_id)
+        except (OSError, sqlite3.Error) as error:
+            paused = self._storage_pause(error, job_id)
+            if paused is None:
+                return self._unexpected(job_id, error)
+            raise paused from error
         except JobError as error:
             log.info("Job %s failed: %s (%s)", job_id, error.message, error.detail or "")
             return (self.store.fail(job_id, error.message, error.detail, error.spent_usd)
                     or self.store.get(job_id))
         except Exception as error:  # a bug must cost one job, never the run
-            log.exception("Unexpected error in job %s", job_id)
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-            return self.store.fail(job_id, UNEXPECTED, detail) or self.store.get(job_id)
+            return self._unexpected(job_id, error)
+
+    def _storage_pause(self, error: OSError | sqlite3.Error,
+                       job_id: str) -> AccountProblemError | None:
+        """A full, read-only or unwritable folder pauses the queue with the job queued (the
+        problem to raise); None for any other error of the machine."""
+        problem = storage_problem(error, output_dir=self.config.output_dir,
+                                  data_dir=self.config.paths.data)
+        if problem is None:
+            return None
+        log.warning("Queue paused: %s (%s)", problem.message, problem.detail)
+        # The data disk may be the one that is full: then the next start requeues the job.
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self.store.requeue(job_id, problem.message)
+        return problem
+
+    def _unexpected(self, job_id: str, error: Exception) -> Job:
+        log.error("Unexpected error in job %s", job_id, exc_info=error)
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return self.store.fail(job_id, UNEXPECTED, detail) or self.store.get(job_id)
 
     def _check_cancel(self, job_id: str, cancel: threading.Event | None) -> None:
         if (cancel is not None and cancel.is_set()) or self.store.get(job_id).cancel_requested:
@@ -233,15 +269,9 @@ class Engine:
 
         data, mime = self._stored_result(job)
         if data is None:
-            data, mime, usage, job = self._generate(job, style, client, cancel, on_progress)
-            # The file and what it cost, in one transaction: the money is spent whatever
-            # happens next, and a restart that finds the result does not count it again.
-            job = self.store.record_result(
-                job.id, result_path=str(self.storage.write_result(job.id, data, mime)),
-                result_mime=mime, cost_usd=float(usage.get("cost_usd") or 0.0),
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                output_tokens=int(usage.get("output_tokens") or 0),
-                thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
+            data, mime, job = self._generate(job, style, client, cancel, on_progress)
+            job = self.store.update(job.id, result_path=str(
+                self.storage.write_result(job.id, data, mime)), result_mime=mime)
         if not job.result_thumbnail_path:
             try:
                 thumb, thumb_mime = make_thumbnail(data)
@@ -288,17 +318,30 @@ class Engine:
         return job
 
     def _stored_result(self, job: Job) -> tuple[bytes | None, str]:
-        """A result already stored by an earlier, interrupted run."""
-        if job.result_path and job.result_mime:
-            try:
-                return Path(job.result_path).read_bytes(), job.result_mime
-            except OSError:
-                self.store.update(job.id, result_path=None, result_thumbnail_path=None)
+        """A result already stored by an earlier, interrupted run, when it is still whole. A
+        stored file the disk lost or garbled is not exported: the result is collected again
+        from the spool or, when that is gone too, made again from the stored upload."""
+        if not (job.result_path and job.result_mime):
+            return None, ""
+        from app.images.thumbnails import is_complete_image
+
+        try:
+            data: bytes | None = Path(job.result_path).read_bytes()
+        except OSError:
+            data = None
+        if data is not None and is_complete_image(data):
+            return data, job.result_mime
+        log.warning("The stored result of job %s is missing or damaged; getting it again",
+                    job.id)
+        with contextlib.suppress(OSError):
+            Path(job.result_path).unlink(missing_ok=True)
+        self.store.update(job.id, result_path=None, result_mime=None,
+                          result_thumbnail_path=None)
         return None, ""
 
     def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
-                  ) -> tuple[bytes, str, dict[str, Any], Job]:
+                  ) -> tuple[bytes, str, Job]:
         status = None
         if job.client_job_id:
             # A paid result may be waiting in the spool from before a kill: collect, don't redo.
@@ -321,9 +364,16 @@ class Engine:
         if status.get("status") != "completed":
             raise GenerationFailedError("The image service did not finish this photo. Try again.",
                                         f"status {status.get('status')!r}")
-        data = client.download_result(status["output_url"])
         usage = dict(status.get("usage") or {})
-        return data, str(status.get("mime_type") or "image/png"), usage, job
+        if job.client_job_id:
+            # The money is spent the moment the answer arrived, whatever happens next.
+            job = self.store.record_billing(
+                job.id, job.client_job_id, cost_usd=float(usage.get("cost_usd") or 0.0),
+                prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                output_tokens=int(usage.get("output_tokens") or 0),
+                thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
+        data = client.download_result(status["output_url"])
+        return data, str(status.get("mime_type") or "image/png"), job
 
     def _prepare_upload(self, job: Job) -> Job:
         if job.upload_path and Path(job.upload_path).exists():

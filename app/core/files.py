@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+_OUR_PART = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")  # tempfile.mkstemp's random part
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError without a file name (a full disk says so on write, on a file descriptor)
+    gets ``path``'s, so the message can name the folder that is full."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None and error.errno is not None:
+            raise type(error)(error.errno, error.strerror, str(path)) from error
+        raise
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> Path:
@@ -15,10 +31,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> Path
     the file survives a power cut. Files that can be made again (thumbnails, upload copies)
     skip that flush: it is the slowest part of writing them.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
@@ -37,10 +54,11 @@ def atomic_write_new(path: Path, data: bytes) -> Path:
     Uses a hard link for the final step, which fails when the name is taken, so two writers
     racing for the same name cannot overwrite each other.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -82,6 +100,8 @@ def remove_stale_parts(folder: Path) -> int:
     if not folder.is_dir():
         return removed
     for part in folder.glob(".*.part"):
+        if not _OUR_PART.match(part.name):  # only our own: ".<name>.<8 random>.part"
+            continue
         with contextlib.suppress(OSError):
             part.unlink()
             removed += 1

@@ -49,6 +49,7 @@ class Job:
     request_sent_at: float | None = None  # when the request for client_job_id went out
     image_size: str | None = None  # asked of the model: "1K", "2K"...; None in demo mode
     thoughts_tokens: int = 0  # billed at the model's text rate
+    billed_request: str | None = None  # the request whose cost is already counted
 
     @property
     def name(self) -> str:

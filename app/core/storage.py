@@ -39,10 +39,13 @@ class Storage:
     def __init__(self, paths: AppPaths) -> None:
         self.paths = paths.ensure()
 
-    def tidy(self) -> int:
-        """Remove temporary files a killed run left behind."""
-        folders = (self.paths.uploads, self.paths.results, self.paths.thumbnails,
-                   self.paths.spool)
+    def tidy(self, output_dir: Path | None = None) -> int:
+        """Remove temporary files a killed run left behind, in the output folder too (a kill
+        during an export leaves a hidden ``.<name>.<random>.part`` there)."""
+        folders = [self.paths.uploads, self.paths.results, self.paths.thumbnails,
+                   self.paths.spool]
+        if output_dir is not None:
+            folders.append(output_dir)
         return sum(remove_stale_parts(folder) for folder in folders)
 
     def write_upload(self, job_id: str, data: bytes, extension: str) -> Path:

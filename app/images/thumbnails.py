@@ -50,3 +50,14 @@ def encode(image: Image.Image, quality: int) -> tuple[bytes, str]:
         return buffer.getvalue(), "image/png"
     image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue(), "image/jpeg"
+
+
+def is_complete_image(data: bytes) -> bool:
+    """Whether ``data`` decodes whole: a stored file cut short or garbled by the disk is not
+    a result to hand to the user."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+    return True

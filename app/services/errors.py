@@ -65,6 +65,9 @@ class AccountProblemKind(StrEnum):
     # or a setting the live client cannot run with (an http:// endpoint, say).
     SERVICE_UNREACHABLE = "service_unreachable"
     BAD_SETTING = "bad_setting"
+    # The machine, not the photo: a folder the app writes to is full, read-only or not
+    # writable. A result already paid for is kept and exported once the folder is fixed.
+    STORAGE = "storage"
 
 
 class AccountProblemError(Exception):

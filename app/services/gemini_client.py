@@ -115,12 +115,13 @@ class GeminiImageClient:
                  jitter: Callable[[], float] = random.random,
                  on_model_status: ModelStatusListener | None = None,
                  deadline_s: float = DEFAULT_DEADLINE_S,
-                 max_answer_bytes: int = MAX_ANSWER_BYTES) -> None:
+                 max_answer_bytes: int = MAX_ANSWER_BYTES,
+                 spool: ResultSpool | None = None) -> None:
         self.api_url = validate_api_url(api_url)
         self.model = model.removeprefix("models/")
         self.setting = self.model  # "automatic" or the user's model: what ``choose`` settles
         key = check_key_shape(api_key or "")
-        self.spool = ResultSpool(Path(spool_dir))
+        self.spool = spool or ResultSpool(Path(spool_dir))
         self.parallel = max(1, parallel)
         self.max_attempts = max(1, max_attempts)
         self.image_size = image_size

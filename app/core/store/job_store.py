@@ -206,18 +206,17 @@ class JobStore:
                        (client_job_id, time.time(), job_id))
         return self.get(job_id)
 
-    def record_result(self, job_id: str, *, result_path: str, result_mime: str,
-                      cost_usd: float, prompt_tokens: int, output_tokens: int,
-                      thoughts_tokens: int) -> Job:
-        """The paid result is stored: its file and what it cost, in one transaction, once (a
-        restart that finds the result already recorded adds nothing)."""
+    def record_billing(self, job_id: str, request_id: str, *, cost_usd: float,
+                       prompt_tokens: int, output_tokens: int, thoughts_tokens: int) -> Job:
+        """What the answer to ``request_id`` cost, recorded the moment it arrives, once: a
+        restart that collects the same answer from the spool adds nothing."""
         with self._write() as db:
             db.execute(
-                "UPDATE jobs SET result_path = ?, result_mime = ?, cost_usd = cost_usd + ?,"
-                " prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,"
-                " thoughts_tokens = thoughts_tokens + ? WHERE id = ? AND result_path IS NULL",
-                (result_path, result_mime, cost_usd, prompt_tokens, output_tokens,
-                 thoughts_tokens, job_id))
+                "UPDATE jobs SET cost_usd = cost_usd + ?, prompt_tokens = prompt_tokens + ?,"
+                " output_tokens = output_tokens + ?, thoughts_tokens = thoughts_tokens + ?,"
+                " billed_request = ? WHERE id = ? AND billed_request IS NOT ?",
+                (cost_usd, prompt_tokens, output_tokens, thoughts_tokens, request_id, job_id,
+                 request_id))
         return self.get(job_id)
 
     def _finish(self, job_id: str, status: JobStatus, allowed: tuple[JobStatus, ...],

@@ -66,10 +66,17 @@ def _v3_size_and_thinking(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE jobs ADD COLUMN thoughts_tokens INTEGER NOT NULL DEFAULT 0")
 
 
+def _v4_billed_request(db: sqlite3.Connection) -> None:
+    """Which request's cost is already on the job: the cost is recorded the moment the answer
+    arrives, and a restart that collects the same answer must not count it twice."""
+    db.execute("ALTER TABLE jobs ADD COLUMN billed_request TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_jobs,
     _v2_request_identity,
     _v3_size_and_thinking,
+    _v4_billed_request,
 )
 LATEST = len(STEPS)
 
