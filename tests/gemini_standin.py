@@ -140,6 +140,9 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering, on top of the server's latency
     drop: str | None = None  # "before_answer" or "mid_body": close the socket instead
+    trickle: float = 0.0  # seconds between single bytes of the body (a server that stalls)
+    huge: int = 0  # a body of this many bytes, made as it is sent (never held in memory)
+    declare_length: bool = True  # send content-length (a huge answer may hide its size)
 
 
 @dataclass
@@ -458,6 +461,7 @@ class GeminiStandIn:
         self._stop = threading.Event()
         self._in_flight = 0
         self.max_in_flight = 0
+        self.huge_sent = 0  # bytes of the last huge answer that went out before the hang-up
         self.rate_limited = 0  # 429s sent because of rpm_limit
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -670,8 +674,17 @@ def _make_handler(standin: GeminiStandIn) -> type[BaseHTTPRequestHandler]:
             headers = {"content-type": "application/json; charset=UTF-8", **answer.headers}
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("content-length", str(len(payload)))
+            length = answer.huge or len(payload)
+            if answer.declare_length:
+                self.send_header("content-length", str(length))
+            else:
+                self.send_header("connection", "close")
+                self.close_connection = True
             self.end_headers()
+            if answer.huge:
+                return self._send_huge(answer.huge)
+            if answer.trickle:
+                return self._send_trickle(payload, answer.trickle, answer.status)
             if answer.drop == "mid_body":
                 self.wfile.write(payload[: len(payload) // 2] or b"{")
                 self._drop()
@@ -679,6 +692,30 @@ def _make_handler(standin: GeminiStandIn) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(payload)
             self.wfile.flush()
             return str(answer.status)
+
+        def _send_huge(self, size: int) -> str:
+            """A JSON string that never ends, a megabyte at a time: stops when the client
+            hangs up. ``standin.huge_sent`` says how much went out."""
+            chunk = b"A" * (1 << 20)
+            self.wfile.write(b'{"candidates": [{"content": {"parts": [{"text": "')
+            sent = 0
+            try:
+                while sent < size and not standin._stop.is_set():
+                    self.wfile.write(chunk[: min(len(chunk), size - sent)])
+                    sent += min(len(chunk), size - sent)
+            finally:
+                standin.huge_sent = sent
+            return "huge"
+
+        def _send_trickle(self, payload: bytes, every: float, status: int) -> str:
+            """One byte per ``every`` seconds: each read gets something, the whole never
+            comes in time."""
+            for n in range(len(payload)):
+                if standin._stop.wait(every):
+                    return "stopped"
+                self.wfile.write(payload[n:n + 1])
+                self.wfile.flush()
+            return str(status)
 
         def _drop(self) -> None:
             self.wfile.flush()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -24,7 +24,7 @@ from app.services.errors import AccountProblemError
 from app.worker import JobQueue, RunnerLock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ACCOUNT = 0, 1, 2, 3
-GRACE_S = 10  # how long answers already on their way may take to arrive once stopping
+GRACE_S = 5  # how long answers already on their way may take to arrive once stopping
 
 
 class BatchReporter:
@@ -154,6 +154,32 @@ class BatchRun:
         self.finish(128 + signum)  # 130 for Ctrl+C, 143 for SIGTERM
 
 
+def requeue_for_retry(engine: Engine, job_ids: Sequence[str], *, every_failed: bool,
+                      stderr: TextIO) -> int | None:
+    """``retry``: put failed or cancelled jobs back in the queue (what they already paid for
+    is kept). How many were queued again; None for a usage error (said on ``stderr``)."""
+    if bool(job_ids) == every_failed:
+        stderr.write("productsnap retry: name the jobs to try again (see `productsnap jobs`), "
+                     "or give --failed for every failed job.\n")
+        return None
+    if every_failed:
+        job_ids = [job.id for job in engine.store.all([JobStatus.FAILED])]
+        if not job_ids:
+            stderr.write("No failed jobs to try again.\n")
+            return 0
+    retried = 0
+    for job_id in job_ids:
+        job = engine.store.find(job_id)
+        if job is None:
+            stderr.write(f"No job {job_id!r} (see `productsnap jobs`).\n")
+        elif engine.retry(job_id) is None:
+            stderr.write(f"Job {job_id} is {job.status.value}, not failed or cancelled: "
+                         "left as it is.\n")
+        else:
+            retried += 1
+    return retried if retried or every_failed else None
+
+
 def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
               as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Run new photos (``paths``) or, with ``paths=None``, what earlier runs left queued."""
@@ -164,6 +190,8 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
         reporter.say("Another ProductSnap is running the queue (the app or another command). "
                      "Wait for it to finish, or close it, and try again.")
         return EXIT_USAGE
+    if paths is not None:
+        engine.tidy()  # ``resume`` tidies as it recovers
     queue = JobQueue(engine)
     run = BatchRun(engine, queue, reporter, app)
     engine.notices.warned.append(run.model_warned)  # said at once, from whichever thread

@@ -168,9 +168,14 @@ class Engine:
             result.jobs = self.store.add(new)
         return result
 
+    def tidy(self) -> int:
+        """Remove the temporary files a killed run left (only while holding the runner lock:
+        another run's files in the making are not stale)."""
+        return self.storage.tidy(self.config.output_dir)
+
     def recover(self) -> list[str]:
         """After a crash: put interrupted jobs back in the queue and tidy temporary files."""
-        self.storage.tidy(self.config.output_dir)
+        self.tidy()
         ids = self.store.recover_interrupted()
         if ids:
             log.info("Resuming %d job(s) interrupted by an earlier stop", len(ids))

@@ -12,6 +12,7 @@ the same result is collected from memory, never bought again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -107,7 +108,8 @@ class ResultSpool:
         with self._lock:
             self._held.pop(job_id, None)
         sidecar = self.sidecar(job_id)
-        for path in self.folder.glob(f"{job_id}.*"):
-            if path != sidecar:
-                path.unlink(missing_ok=True)
-        sidecar.unlink(missing_ok=True)  # last, so a crash midway leaves the result findable
+        with contextlib.suppress(OSError):  # the result is stored: a leftover is only clutter
+            for path in self.folder.glob(f"{job_id}.*"):
+                if path != sidecar:
+                    path.unlink(missing_ok=True)
+            sidecar.unlink(missing_ok=True)  # last: a crash midway leaves the result findable

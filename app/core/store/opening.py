@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ _MAGIC = b"SQLite format 3\x00"
 _HEADER = 100  # bytes; the user_version is the big-endian int at offset 60
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+_FULL_BELOW = 256 * 1024  # bytes free: too little for SQLite's WAL and shared memory
 
 
 class StoreError(Exception):
@@ -176,6 +178,11 @@ def _set_aside(path: Path, reason: str) -> StoreDamagedError:
 
 
 def _unavailable(path: Path, error: BaseException) -> StoreUnavailableError:
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(path.parent).free < _FULL_BELOW:  # SQLite says "I/O error"
+            return StoreUnavailableError(
+                f"The ProductSnap data folder {path.parent} is full, so the job history "
+                f"cannot be written: free some space on that disk, then try again.", path)
     return StoreUnavailableError(
         f"The job history {path} cannot be opened ({error}). Check that the folder exists, "
         "is writable and its disk is not full, then try again.", path)
