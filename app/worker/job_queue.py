@@ -269,9 +269,13 @@ class JobQueue(QObject):
             finished, self.batch = self.batch, BatchProgress()
             self.batch_finished.emit(finished)
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Stop starting jobs and wait for running ones (they hold paid requests)."""
+    def shutdown(self, timeout_ms: int = 30_000, grace_ms: int = 5_000) -> None:
+        """Stop: nothing new is sent; requests in flight (paid) get ``grace_ms`` to bring their
+        answers, which are kept; then what still hangs is aborted and stays queued."""
         self._paused = True
         self._pending.clear()
-        self._workers.waitForDone(timeout_ms)
+        self.engine.stop_sending()
+        if not self._workers.waitForDone(min(grace_ms, timeout_ms)):
+            self.engine.abort_in_flight()
+            self._workers.waitForDone(timeout_ms)
         self._control.waitForDone(timeout_ms)
