@@ -103,17 +103,19 @@ def show_about(parent: QWidget, config: Config) -> None:
     QMessageBox.about(parent, tr("About ProductSnap"), about_text(config))
 
 
-def resume_question(parent: QWidget, count: int, cost: float) -> QMessageBox:
-    """Live mode, on start: jobs were left unfinished. Resume (at this cost), cancel them, or
-    decide later. Returned unopened, so the caller can open it without blocking."""
+def resume_question(parent: QWidget, count: int, cost: float | None) -> QMessageBox:
+    """Live mode, on start: jobs were left unfinished. Resume (at this cost, when it is known),
+    cancel them, or decide later. Returned unopened, so the caller can open it without
+    blocking."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(tr("Resume unfinished photos?"))
     text = (tr("1 photo was not finished last time.") if count == 1 else
             tr("%1 photos were not finished last time.").replace("%1", str(count)))
     box.setText(text)
-    box.setInformativeText(tr("Resuming sends them to Gemini and will cost about $%1.")
-                           .replace("%1", f"{cost:.2f}"))
+    box.setInformativeText(
+        tr("Resuming sends them to Gemini, which charges for each one.") if cost is None else
+        tr("Resuming sends them to Gemini and will cost about $%1.").replace("%1", f"{cost:.2f}"))
     box.addButton(tr("Resume"), QMessageBox.ButtonRole.AcceptRole).setObjectName("resume")
     box.addButton(tr("Cancel them"), QMessageBox.ButtonRole.DestructiveRole).setObjectName(
         "cancel")

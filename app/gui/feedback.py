@@ -1,5 +1,6 @@
 """What the window tells the user about the queue: files skipped (once, by name), photos already
-made, an account problem with its fix (one banner, queue paused), a queue held by another
+made, an account problem with its fix (one banner, queue paused; for a model Google no longer
+serves, also "Choose automatically"), a model Google will retire (once), a queue held by another
 ProductSnap, and the live-mode question before paid work resumes."""
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.engine import AddResult
+from app.core.config import AUTOMATIC_MODEL, Config, save_settings
 from app.core.job import JobStatus
+from app.core.photos import AddResult
 from app.gui.banners import Kind
 from app.gui.dialogs import resume_question
+from app.gui.pools import run_for
 from app.services.errors import AccountProblemError, AccountProblemKind
 
 if TYPE_CHECKING:
@@ -31,6 +34,11 @@ def name_list(paths: list[str], tr: Callable[[str], str]) -> str:
     return shown
 
 
+# Problems that can pass by themselves or by a fix outside the app: worth a "Try again".
+_TRY_AGAIN = frozenset({AccountProblemKind.DAILY_QUOTA, AccountProblemKind.QUOTA_EXHAUSTED,
+                        AccountProblemKind.SERVICE_UNREACHABLE, AccountProblemKind.STORAGE})
+
+
 class QueueFeedback(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -39,7 +47,9 @@ class QueueFeedback(QObject):
         self.skipped: list[str] = []
         self.problem: AccountProblemError | None = None
         self._duplicates: list[str] = []
-        self._resume_info = (0, 0.0)
+        self._resume_info: tuple[int, float | None] = (0, None)
+        self._warnings_shown: set[str] = set()
+        self._resume_waiting = False
         self.banners.action_triggered.connect(self._banner_action)
 
     # -- adding ----------------------------------------------------------------------------------
@@ -104,28 +114,59 @@ class QueueFeedback(QObject):
         """One banner with the fix; the queue is already paused, the jobs stay queued."""
         self.problem = error
         actions = [("settings", self.tr("Open Settings"))]
-        if error.kind in (AccountProblemKind.DAILY_QUOTA, AccountProblemKind.SERVICE_UNREACHABLE):
+        if error.kind is AccountProblemKind.MODEL_UNAVAILABLE and self._can_choose_automatically():
+            actions.insert(0, ("automatic", self.tr("Choose automatically")))
+        if error.kind in _TRY_AGAIN:
             actions.append(("resume", self.tr("Try again")))
-        lead = {
-            AccountProblemKind.KEY_REFUSED: self.tr("Gemini refused the API key."),
-            AccountProblemKind.NO_KEY: self.tr("Live mode needs a Gemini API key."),
-            AccountProblemKind.BILLING: self.tr("Gemini needs billing set up for this key."),
-            AccountProblemKind.API_DISABLED: self.tr("The Gemini API is not enabled for this "
-                                                     "key's project."),
-            AccountProblemKind.DAILY_QUOTA: self.tr("Today's Gemini quota is used up."),
-            AccountProblemKind.MODEL_UNAVAILABLE: self.tr("The chosen model is not available."),
-            AccountProblemKind.REGION_UNSUPPORTED: self.tr("Gemini is not offered where you "
-                                                           "are."),
-            AccountProblemKind.ACCOUNT_RESTRICTED: self.tr("Google has restricted this Gemini "
-                                                           "account."),
-            AccountProblemKind.QUOTA_EXHAUSTED: self.tr("The Gemini quota for this key is used "
-                                                        "up for now."),
-        }.get(error.kind, "")
-        text = f"{lead} {error.message}".strip() if lead and lead not in error.message \
-            else error.message
+        # The engine's sentence already says what happened and what to do: said once. A
+        # missing key is the window's to explain: Settings, not environment variables.
+        text = (self.tr("Live mode needs a Gemini API key: add it in Settings.")
+                if error.kind is AccountProblemKind.NO_KEY else error.message)
         text += " " + self.tr("The queue is paused; your photos wait.")
         self.banners.show_banner("account", Kind.ERROR, text, actions, closable=False)
         self.window.schedule_refresh()
+
+    def _can_choose_automatically(self) -> bool:
+        """Only when it would change something: not already "automatic", not set outside the
+        app (saving it would change nothing)."""
+        config = self.window.session.config
+        return config.model != AUTOMATIC_MODEL and config.locked_reason("model") is None
+
+    def choose_automatically(self) -> None:
+        """Save the model setting "automatic" (off the GUI thread, like Settings does), apply it
+        and carry on with the photos waiting."""
+        if not self._can_choose_automatically():
+            return
+        banner = self.banners.banner("account")
+        if banner is not None and "automatic" in banner.buttons:
+            banner.buttons["automatic"].setEnabled(False)  # one save, however many clicks
+        config = self.window.session.config
+        run_for(self, self.window.pools.io,
+                 lambda: save_settings(config, {"model": AUTOMATIC_MODEL},
+                                       changed_by="the model banner"),
+                 on_done=self._chose_automatically, on_error=self._automatic_failed)
+
+    def _chose_automatically(self, config: Config) -> None:
+        self.window.config_saved(config)
+        self.problem = None
+        self._resume_after_fix()
+        self.window.statusBar().showMessage(
+            self.tr("ProductSnap now chooses the model automatically."), 8000)
+
+    def _automatic_failed(self, error: BaseException) -> None:
+        banner = self.banners.banner("account")
+        if banner is not None and "automatic" in banner.buttons:
+            banner.buttons["automatic"].setEnabled(True)
+        self.report_problem(self.tr("The model setting could not be saved: %1").replace(
+            "%1", str(error)))
+
+    def model_warned(self, text: str) -> None:
+        """Google will retire the model in use: said once per sentence, with the way out."""
+        if text in self._warnings_shown:
+            return
+        self._warnings_shown.add(text)
+        self.banners.show_banner("model-warning", Kind.WARNING, text,
+                                 [("settings", self.tr("Open Settings"))])
 
     def settings_closed(self) -> None:
         """After Settings: if the queue was paused for the account, try again with the new
@@ -133,8 +174,29 @@ class QueueFeedback(QObject):
         queue = self.window.session.queue
         if queue is not None and queue.account_problem is not None:
             queue.reconfigure(self.window.session.config)
-            self.window.resume_queue()
+            self._resume_after_fix()
         self.problem = None
+
+    def _resume_after_fix(self) -> None:
+        """Carry on once the jobs still in flight have ended. One that started under the old
+        settings can still fail the old way, and the queue would take that as a new problem
+        and pause again right after the fix."""
+        queue = self.window.session.queue
+        if queue is None:
+            return
+        if queue.running_count == 0:
+            self.window.resume_queue()
+        elif not self._resume_waiting:
+            self._resume_waiting = True
+            queue.state_changed.connect(self._resume_if_idle)
+
+    def _resume_if_idle(self) -> None:
+        queue = self.window.session.queue
+        if queue is None or queue.running_count:
+            return
+        queue.state_changed.disconnect(self._resume_if_idle)
+        self._resume_waiting = False
+        self.window.resume_queue()
 
     # -- the runner lock and resuming ------------------------------------------------------------
 
@@ -149,7 +211,7 @@ class QueueFeedback(QObject):
                 closable=False)
         self.window.schedule_refresh()
 
-    def ask_resume(self, count: int, cost: float) -> None:
+    def ask_resume(self, count: int, cost: float | None) -> None:
         box = resume_question(self.window, count, cost)
         self._resume_info = (count, cost)
         box.finished.connect(lambda _code, b=box: self._resume_answered(b))
@@ -168,11 +230,11 @@ class QueueFeedback(QObject):
             self.window.resume_queue()
         else:
             count, cost = self._resume_info
-            self.banners.show_banner(
-                "resume", Kind.INFO,
-                self.tr("%1 unfinished photos are waiting; resuming costs about $%2.")
-                .replace("%1", str(count)).replace("%2", f"{cost:.2f}"),
-                [("resume", self.tr("Resume"))])
+            text = (self.tr("%1 unfinished photos are waiting.") if cost is None else
+                    self.tr("%1 unfinished photos are waiting; resuming costs about $%2.")
+                    .replace("%2", f"{cost:.2f}"))
+            self.banners.show_banner("resume", Kind.INFO, text.replace("%1", str(count)),
+                                     [("resume", self.tr("Resume"))])
         self.window.schedule_refresh()
 
     # -- banner buttons --------------------------------------------------------------------------
@@ -182,6 +244,8 @@ class QueueFeedback(QObject):
             self.window.commands.open_settings()
         elif action == "resume":
             self.window.resume_queue()
+        elif action == "automatic":
+            self.choose_automatically()
         elif action == "show-duplicates":
             self.window.gallery.select_ids(self._duplicates)
         elif action == "log":

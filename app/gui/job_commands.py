@@ -97,7 +97,9 @@ class JobCommands(QObject):
             self.settings_dialog.activateWindow()
             return
         window = self.window
-        dialog = SettingsDialog(window.session.config, window.pools, window.session_key, window)
+        engine = window.session.engine
+        dialog = SettingsDialog(window.session.config, window.pools, window.session_key, window,
+                                catalog=engine.catalog if engine is not None else None)
         dialog.settings_saved.connect(window.config_saved)
         dialog.session_key_set.connect(self._session_key_set)
         dialog.finished.connect(self._settings_finished)

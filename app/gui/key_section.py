@@ -1,5 +1,5 @@
 """The API key in Settings: masked, stored in the OS keyring the moment it is entered, which keyring
-is said, and "Test" asks the API whether key and model work without generating anything.
+is said, and "Test" asks the API whether key, model and size work without generating anything.
 
 Every keyring call and the check itself run off the GUI thread. With no usable keyring the key
 is kept for this session only, and the dialog says so plainly; it is never written to a file.
@@ -64,7 +64,8 @@ class KeySection(QWidget):
         self.keyring_ok: bool | None = None
         self.backend = ""
         self.has_stored_key = False
-        self.model_for_test = config.model
+        self.model_for_test = config.model  # what Settings shows: set by the dialog
+        self.size_for_test = config.image_size
 
         column = QVBoxLayout(self)  # a column: its wrapped labels get their true height
         column.setContentsMargins(0, 0, 0, 0)
@@ -229,8 +230,8 @@ class KeySection(QWidget):
         if not key:
             self._checked(KeyCheck(False, self.tr("There is no key to test. Paste one first.")))
             return
-        api_url, model = self._config.api_url, self.model_for_test
-        run_coroutine(self._pool, lambda: check_key_async(api_url, model, key),
+        api_url, model, size = self._config.api_url, self.model_for_test, self.size_for_test
+        run_coroutine(self._pool, lambda: check_key_async(api_url, model, key, size=size),
                       on_done=guarded(self, self._checked),
                       on_error=guarded(self, self._checked_error))
 

@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         session.resume_needed.connect(self.feedback.ask_resume)
         session.open_failed.connect(self.feedback.open_failed)
         session.history_set_aside.connect(self.feedback.history_set_aside)
+        session.model_chosen.connect(self._model_chosen)
+        session.model_warned.connect(self.feedback.model_warned)
 
     def _session_ready(self) -> None:
         queue = self.session.queue
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
 
     def apply_config(self, config: Config) -> None:
         self.style_picker.set_current_style(config.default_style)
-        self.status.set_mode(config)
+        self.status.set_mode(config, self.session.model_choice())
         if config.mode is Mode.MOCK:
             self.banners.show_banner(
                 "demo", Kind.DEMO,
@@ -305,6 +307,12 @@ class MainWindow(QMainWindow):
     def _usage_updated(self, totals: object) -> None:
         self.status.set_spend(totals, self.session.config.mode)  # type: ignore[arg-type]
 
+    def _model_chosen(self, _choice: object) -> None:
+        # The engine's current choice, not the one signalled: a choice made under settings
+        # changed since then may still be on its way here.
+        self.status.set_mode(self.session.config, self.session.model_choice())
+        self.schedule_refresh()  # the batch line's price follows the model
+
     def _image_saved(self, path: str) -> None:
         self.take_paths([path])
 
@@ -363,13 +371,12 @@ class MainWindow(QMainWindow):
             self._refresh_timer.start()
 
     def _live_price(self) -> float | None:
-        """The configured model's price per image in live mode; None in demo mode."""
-        config = self.session.config
-        if config.mode is not Mode.LIVE:
+        """In live mode the price of one image of the model in use at the chosen size; None in
+        demo mode, and while "automatic" has not chosen yet (no price is better than a guess)."""
+        engine = self.session.engine
+        if self.session.config.mode is not Mode.LIVE or engine is None:
             return None
-        from app.services.pricing import price_per_image
-
-        return price_per_image(config.model)
+        return engine.estimate_cost(1)
 
     def refresh_ui(self) -> None:
         rows = self.model.rowCount()

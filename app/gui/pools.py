@@ -16,7 +16,8 @@ from app.worker import run_task
 class Pools(QObject):
     """``io``: store reads, file copies, keyring, settings; ``images``: thumbnails and full-size
     pictures for the detail view (decoding is CPU work, kept apart so it never waits behind a
-    slow disk read)."""
+    slow disk read); ``network``: choosing the live model (a free call to the image service
+    that can wait on a slow network, kept apart so it never holds up a file read)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -24,10 +25,13 @@ class Pools(QObject):
         self.io.setMaxThreadCount(2)
         self.images = QThreadPool(self)
         self.images.setMaxThreadCount(max(1, min(2, (os.cpu_count() or 2) - 1)))
+        self.network = QThreadPool(self)
+        self.network.setMaxThreadCount(1)  # one at a time: the second finds the model chosen
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Wait for every task already started (at shutdown, and in tests)."""
         done = self.io.waitForDone(timeout_ms)
+        done = self.network.waitForDone(timeout_ms) and done
         return self.images.waitForDone(timeout_ms) and done
 
 

@@ -1,9 +1,14 @@
 """The app's side of the engine: opening the store off the GUI thread, the runner lock shared with
-the command line, the job queue, history loaded in chunks, and adding photos.
+the command line, the job queue, history loaded in chunks, adding photos, and the live model.
 
 Only one process runs the queue at a time (``app.worker.RunnerLock``). When a command-line
 run holds the lock, the gallery still shows every job (refreshed as the other run works) but
 this window's queue is held; it takes over as soon as the lock is free.
+
+In live mode the model is chosen in the background as soon as the engine opens and after every
+change of settings (a free call, cached for a day), so the status bar and the prices name the
+model in use before the first photo is sent. The engine tells its listeners on worker threads;
+the session passes that on as Qt signals, which Qt queues to the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
@@ -25,6 +31,7 @@ from app.core.store import StoreError
 from app.gui.gui_queue import GuiJobQueue
 from app.gui.pools import Pools, run_for
 from app.gui.samples import sample_photos
+from app.services.model_catalog import ModelChoice
 from app.worker import RunnerLock
 
 log = logging.getLogger(__name__)
@@ -92,12 +99,15 @@ class AppSession(QObject):
     history_loaded = Signal(object)  # list[Job]: a chunk, in order (also refreshes)
     history_finished = Signal()
     lock_changed = Signal(bool)  # True: this window runs the queue
-    resume_needed = Signal(int, float)  # live mode: jobs left from before, what they will cost
+    # live mode: jobs left from before, and what they will cost (None: the price is not known)
+    resume_needed = Signal(int, object)
     usage_updated = Signal(object)  # UsageTotals of this month
     config_changed = Signal(object)  # Config
     not_photos_skipped = Signal(object)  # list[str] of named files that are not photos
     image_saved = Signal(str)  # a pasted picture, now a file to add like a dropped one
     problem_reported = Signal(str)  # a plain sentence
+    model_chosen = Signal(object)  # ModelChoice: the live model settled (emitted on a worker)
+    model_warned = Signal(str)  # "gemini-x will be retired on ...": once per model (a worker)
 
     def __init__(self, config: Config, pools: Pools, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +158,9 @@ class AppSession(QObject):
         self._lock = opened.lock
         self.holds_lock = opened.holds_lock
         self.queue = GuiJobQueue(self.engine, parent=self)
+        self.engine.notices.chosen.append(self._notice_chosen)
+        self.engine.notices.warned.append(self._notice_warned)
+        self.settle_model()
         if not self.holds_lock:
             self.queue.pause()
             self._lock_timer.start()
@@ -184,8 +197,26 @@ class AppSession(QObject):
         if ask:
             self.queue.pause()  # nothing paid starts before the user said yes
         self.queue.start(run_queued=not ask)
-        if ask:
-            self.resume_needed.emit(waiting, self.engine.estimate_cost(waiting))
+        if not ask:
+            return
+        engine = self.engine
+        cost = engine.estimate_cost(waiting)
+        if cost is not None:
+            self.resume_needed.emit(waiting, cost)
+            return
+
+        def settled_cost() -> float | None:
+            """"automatic" has no price until the model is chosen: choose it first (behind
+            the choice already under way), then ask with the price."""
+            try:
+                engine.client  # noqa: B018 - builds the client, which chooses the model
+            except Exception as error:  # the queue says what is wrong when it runs
+                log.info("The live model is not chosen yet: %s", _said(error))
+            return engine.estimate_cost(waiting)
+
+        run_for(self, self.pools.network, settled_cost,
+                 on_done=lambda cost: self.resume_needed.emit(waiting, cost),
+                 on_error=lambda _e: self.resume_needed.emit(waiting, None))
 
     # -- the runner lock -------------------------------------------------------------------------
 
@@ -256,6 +287,35 @@ class AppSession(QObject):
         if self.queue is not None:
             self.queue.reconfigure(config)
         self.config_changed.emit(config)
+        self.settle_model()
+
+    # -- the live model --------------------------------------------------------------------------
+
+    def settle_model(self) -> None:
+        """Live mode: choose the model now, in the background. A failure is only logged: the
+        queue meets the same problem when it runs and shows it then, with its fix."""
+        engine = self.engine
+        if engine is None or self._closed or self.config.mode is not Mode.LIVE:
+            return
+        run_for(self, self.pools.network, lambda: engine.client,
+                 on_error=lambda e: log.info("The live model is not chosen yet: %s", _said(e)))
+
+    def model_choice(self) -> ModelChoice | None:
+        """The live model in use and its size, once chosen; None in demo mode or before."""
+        if self.engine is None or self.config.mode is not Mode.LIVE:
+            return None
+        return self.engine.notices.choice
+
+    def _notice_chosen(self, choice: ModelChoice) -> None:
+        """Worker thread: the engine's listener. Emitting is safe from any thread; the window's
+        slots run on the GUI thread (a queued connection)."""
+        if shiboken6.isValid(self):
+            self.model_chosen.emit(choice)
+
+    def _notice_warned(self, text: str) -> None:
+        """Worker thread, like ``_notice_chosen``."""
+        if shiboken6.isValid(self):
+            self.model_warned.emit(text)
 
     def refresh_usage(self) -> None:
         if self.engine is None:
@@ -280,7 +340,16 @@ class AppSession(QObject):
         if self._lock is not None:
             self._lock.release()
         if self.engine is not None:
+            notices = self.engine.notices
+            if self._notice_chosen in notices.chosen:
+                notices.chosen.remove(self._notice_chosen)
+            if self._notice_warned in notices.warned:
+                notices.warned.remove(self._notice_warned)
             self.engine.close()
+
+
+def _said(error: BaseException) -> str:
+    return str(getattr(error, "message", None) or str(error) or type(error).__name__)
 
 
 def with_session_key(config: Config, key: str) -> Config:

@@ -1,16 +1,15 @@
-"""Settings: mode, key, model with its price, pace, output folder and names, default style, start on
-drop, notifications. A value set by the environment is shown read-only with that reason. Saving
-runs off the GUI thread and the new settings apply at once, without a restart.
+"""Settings: mode, key, model and image size with the price, pace, output folder and names, default
+style, start on drop, notifications. A value set by the environment is shown read-only with that
+reason. Saving runs off the GUI thread and the new settings apply at once, without a restart.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,11 +18,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,19 +34,52 @@ from PySide6.QtWidgets import (
 from app.core.config import Config, ConfigError, Mode, save_settings
 from app.gui import theme
 from app.gui.key_section import KeySection
+from app.gui.model_picker import ModelPicker, fill_sizes, size_price_text
 from app.gui.pools import Pools, run_for
 from app.services.styles import all_styles
 
+if TYPE_CHECKING:
+    from app.services.model_catalog import ModelCatalog
+
 log = logging.getLogger(__name__)
 
+# What a dialog needs besides its settings: the title bar, the OK row, the margins.
+DIALOG_CHROME_PX = 150
 
-def price_text(model: str, tr: Callable[[str], str]) -> str:
-    from app.services.pricing import price_per_image
 
-    price = price_per_image(model.strip())
-    if price is None:
-        return tr("price unknown for this model")
-    return tr("$%1 per image").replace("%1", f"{price:.3f}")
+class FitToScreen(QScrollArea):
+    """The settings, whole where the screen has room; on a small one (a 1024x640 laptop) as
+    high as the screen allows, scrolled, so OK and Cancel stay on screen."""
+
+    def __init__(self, body: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.body = body
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body.installEventFilter(self)  # a Test result or a note makes it taller
+
+    def _content(self) -> QSize:
+        body = self.body
+        hint = body.minimumSizeHint().expandedTo(body.sizeHint())
+        width = hint.width() + self.verticalScrollBar().sizeHint().width()
+        height = body.heightForWidth(hint.width()) if body.hasHeightForWidth() else -1
+        return QSize(width, max(height, hint.height()))
+
+    def sizeHint(self) -> QSize:
+        return self._content()
+
+    def minimumSizeHint(self) -> QSize:
+        content = self._content()
+        screen = self.screen()
+        room = screen.availableGeometry().height() - DIALOG_CHROME_PX if screen else 10_000
+        return QSize(content.width(), min(content.height(), max(240, room)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.body and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
 
 class SettingsDialog(QDialog):
@@ -53,7 +88,8 @@ class SettingsDialog(QDialog):
     key_changed = Signal()  # stored in or removed from the keyring
 
     def __init__(self, config: Config, pools: Pools, session_key: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, catalog: ModelCatalog | None = None) -> None:
+        """``catalog``: the engine's model list, to mark the models the key can use."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
@@ -62,7 +98,11 @@ class SettingsDialog(QDialog):
         self._config = config
         self._pools = pools
         self.reasons: dict[str, str] = {}
-        outer = QVBoxLayout(self)
+        root = QVBoxLayout(self)
+        root.setSpacing(theme.SPACING)
+        body = QWidget(self)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(theme.SPACING)
 
         # -- generation ------------------------------------------------------------------------
@@ -78,22 +118,26 @@ class SettingsDialog(QDialog):
         self.key.key_cleared.connect(self.key_changed.emit)
         self._row(generation, self.tr("API key:"), self.key, "api_key")
 
-        self.model = QComboBox(self)
-        self.model.setEditable(True)
-        self.model.setAccessibleName(self.tr("Model"))
-        from app.services.pricing import MODEL_PRICES
-
-        for name in MODEL_PRICES:
-            self.model.addItem(name)
-        self.model.setCurrentText(config.model)
+        self.model = ModelPicker(config.model, self)
+        self.model.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._row(generation, self.tr("Model:"), self.model, "model")
+        self.image_size = QComboBox(self)
+        self.image_size.setAccessibleName(self.tr("Image size"))
+        self.image_size.setToolTip(self.tr("The long edge of the product shots. Bigger images "
+                                           "cost more."))
+        fill_sizes(self.image_size, config.image_size, self.tr)
         self.price = QLabel(self)
         self.price.setAccessibleName(self.tr("Price per image"))
-        self.model.currentTextChanged.connect(self._model_changed)
-        self._model_changed(config.model)
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.model, 1)
-        model_row.addWidget(self.price)
-        self._row(generation, self.tr("Model:"), model_row, "model")
+        self.price.setWordWrap(True)
+        size_row = QHBoxLayout()
+        size_row.setSpacing(10)
+        size_row.addWidget(self.image_size)
+        size_row.addWidget(self.price, 1)
+        self._row(generation, self.tr("Image size:"), size_row, "image_size")
+        self.model.changed.connect(self._choice_changed)
+        self.image_size.currentIndexChanged.connect(self._choice_changed)
+        self.key.key_checked.connect(self._key_checked)
+        self._choice_changed()
 
         self.parallel = self._spin(1, 32, config.parallel, self.tr("Photos in parallel"))
         self._row(generation, self.tr("Photos in parallel:"), self.parallel, "parallel")
@@ -135,12 +179,17 @@ class SettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.ERROR_ACCENT};")
         self.error.hide()
-        outer.addWidget(self.error)
+        root.addWidget(FitToScreen(body, self), 1)
+        root.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        outer.addWidget(self.buttons)
+        root.addWidget(self.buttons)
+        if catalog is not None:
+            api_url = config.api_url
+            run_for(self, pools.io, lambda: catalog.cached(api_url), on_done=self._cached,
+                     on_error=lambda e: log.info("No cached model list: %s", e))
 
     # -- building --------------------------------------------------------------------------------
 
@@ -168,6 +217,8 @@ class SettingsDialog(QDialog):
             return
         self.reasons[name] = reason
         holder = QWidget(self)
+        # The whole width: a form keeps other fields at their hint, which wraps the note early.
+        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -178,7 +229,7 @@ class SettingsDialog(QDialog):
             column.addLayout(field)
             widgets = [field.itemAt(i).widget() for i in range(field.count())]
         for widget in widgets:
-            if widget is not None and widget is not getattr(self, "price", None):
+            if widget is not None and not isinstance(widget, QLabel):  # a price stays readable
                 widget.setEnabled(False)
                 widget.setToolTip(reason)
         note = QLabel(self.tr("Read-only: %1").replace("%1", reason), holder)
@@ -189,10 +240,26 @@ class SettingsDialog(QDialog):
         column.addWidget(note)
         form.addRow(label, holder)
 
-    def _model_changed(self, model: str) -> None:
-        self.price.setText(price_text(model, self.tr))
-        if hasattr(self, "key"):
-            self.key.model_for_test = model.strip()
+    # -- the model and the size -------------------------------------------------------------
+
+    def _choice_changed(self, *_: object) -> None:
+        setting, size = self.model.setting(), str(self.image_size.currentData())
+        self.price.setText(size_price_text(setting, size, self.model.served, self.tr))
+        self.key.model_for_test = setting
+        self.key.size_for_test = size
+
+    def _cached(self, models: object) -> None:
+        """The models the key could use when the engine last asked (no network)."""
+        if isinstance(models, list) and models and self.model.served is None:
+            self.model.set_served(models)
+            self._choice_changed()
+
+    def _key_checked(self, check: object) -> None:
+        """After Test: list and mark what the key can use, and price what it would get."""
+        models = getattr(check, "models", None)
+        if models:
+            self.model.set_served(models)
+            self._choice_changed()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the product shots"),
@@ -205,7 +272,8 @@ class SettingsDialog(QDialog):
     def values(self) -> dict[str, Any]:
         return {
             "mode": Mode.MOCK.value if self.demo.isChecked() else Mode.LIVE.value,
-            "model": self.model.currentText().strip(),
+            "model": self.model.setting(),
+            "image_size": self.image_size.currentData(),
             "parallel": self.parallel.value(),
             "rpm": self.rpm.value(),
             "output_dir": self.output.text().strip(),

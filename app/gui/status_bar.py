@@ -1,4 +1,5 @@
-"""The status bar: mode ("Demo" or "Live · model"), queue counts and this month's spend."""
+"""The status bar: mode ("Demo", or "Live · model · size" once the live model is chosen),
+queue counts and this month's spend."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
-from app.core.config import Config, Mode
+from app.core.config import AUTOMATIC_MODEL, Config, Mode
 from app.core.job import JobStatus
 from app.core.usage import UsageTotals
 from app.gui import theme
+from app.services.model_catalog import ModelChoice
 
 
 class _Dot(QWidget):
@@ -51,15 +53,28 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.spend_label)
         self.spend_label.setText(self.tr("This month: …"))
 
-    def set_mode(self, config: Config) -> None:
+    def set_mode(self, config: Config, choice: ModelChoice | None = None) -> None:
+        """``choice``: the live model in use, once chosen. Before that a model named in the
+        settings is shown as named, "automatic" as such."""
         if config.mode is Mode.MOCK:
             self.mode_label.setText(self.tr("Demo"))
             self.mode_label.setToolTip(self.tr("Results are simulated offline and free."))
             self._dot.colour = QColor(theme.DEMO_ACCENT)
         else:
-            self.mode_label.setText(self.tr("Live · %1").replace("%1", config.model))
-            self.mode_label.setToolTip(self.tr("Photos are sent to Gemini; each result costs "
-                                               "money."))
+            tip = self.tr("Photos are sent to Gemini; each result costs money.")
+            if choice is not None:
+                text = self.tr("Live · %1 · %2").replace("%1", choice.model).replace(
+                    "%2", choice.size)
+                if choice.automatic:
+                    tip += " " + self.tr("The model was chosen automatically.")
+            elif config.model == AUTOMATIC_MODEL:
+                text = self.tr("Live · automatic")
+                tip += " " + self.tr("The model is chosen when Gemini is first asked.")
+            else:
+                text = self.tr("Live · %1 · %2").replace("%1", config.model).replace(
+                    "%2", config.image_size)
+            self.mode_label.setText(text)
+            self.mode_label.setToolTip(tip)
             self._dot.colour = QColor(theme.SUCCESS_ACCENT)
         self._dot.update()
 

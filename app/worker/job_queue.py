@@ -52,6 +52,7 @@ class JobQueue(QObject):
         self._running: dict[str, threading.Event] = {}
         self._paused = False
         self._problem: AccountProblemError | None = None
+        self._settings_round = 0  # counts resumes and settings changes
         self.batch = BatchProgress()
 
     # -- state -------------------------------------------------------------------------------
@@ -135,6 +136,7 @@ class JobQueue(QObject):
         """Carry on; after an account problem, also reload the client with the new settings."""
         if self._problem is not None:
             self._problem = None
+            self._settings_round += 1  # jobs started before now ran on the old settings
             self.engine.reconfigure(self.engine.config)
         self._paused = False
         self.state_changed.emit()
@@ -142,6 +144,7 @@ class JobQueue(QObject):
 
     def reconfigure(self, config: Config) -> None:
         """New settings: jobs already running finish as they are; the next use the new ones."""
+        self._settings_round += 1
         self.engine.reconfigure(config)
         self._workers.setMaxThreadCount(config.parallel)
         self._pump()
@@ -217,7 +220,7 @@ class JobQueue(QObject):
                 self._workers, partial(self._process, job_id, cancel),
                 on_progress=self.job_changed.emit,
                 on_done=self._job_done,
-                on_error=partial(self._job_raised, job_id),
+                on_error=partial(self._job_raised, job_id, self._settings_round),
             )
         self._check_idle()
 
@@ -240,9 +243,15 @@ class JobQueue(QObject):
         self.state_changed.emit()
         self._pump()
 
-    def _job_raised(self, job_id: str, error: BaseException) -> None:
+    def _job_raised(self, job_id: str, settings_round: int, error: BaseException) -> None:
         self._running.pop(job_id, None)
-        if isinstance(error, AccountProblemError):
+        if isinstance(error, AccountProblemError) and settings_round < self._settings_round:
+            # Met under settings the user has changed since (a job still in flight when they
+            # chose another model): not a new problem. The job simply runs again.
+            log.info("Job %s met %s under earlier settings; trying it again", job_id,
+                     error.kind)
+            self._pending.appendleft(job_id)
+        elif isinstance(error, AccountProblemError):
             # The account, not the photo: keep the job first in line and ask the user once.
             self._pending.appendleft(job_id)
             first = self._problem is None

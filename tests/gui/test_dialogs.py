@@ -1,4 +1,5 @@
-"""Unexpected exceptions are logged and reported once; About says version, mode and data folder."""
+"""Unexpected exceptions are logged and reported once; About says version, mode and data folder;
+the question before resuming says the price, or that it is not known yet."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import logging
 import sys
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.core.config import Config
-from app.gui.dialogs import ExceptionReporter, about_text
+from app.gui.dialogs import ExceptionReporter, about_text, resume_question
 
 
 def test_an_unexpected_exception_is_logged_and_reported(
@@ -32,3 +34,13 @@ def test_about_names_version_mode_and_data_folder(mock_config: Config) -> None:
     assert __version__ in text
     assert "Demo" in text
     assert str(mock_config.paths.data) in text
+
+
+def test_the_resume_question_says_the_price_only_when_it_is_known(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    known = resume_question(parent, 4, 0.1548)
+    assert known.informativeText() == "Resuming sends them to Gemini and will cost about $0.15."
+    unknown = resume_question(parent, 4, None)  # "automatic" could not choose a model yet
+    assert unknown.informativeText() == ("Resuming sends them to Gemini, which charges for "
+                                         "each one.")

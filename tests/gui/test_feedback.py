@@ -48,7 +48,7 @@ def test_a_refused_key_shows_one_banner_pauses_the_queue_and_is_fixed_in_setting
 
     qtbot.waitUntil(lambda: window.banners.banner("account") is not None, timeout=15_000)
     banner = window.banners.banner("account")
-    assert "Gemini refused the API key" in banner.text
+    assert "The API key was refused" in banner.text
     assert "settings" in banner.buttons
     queue = window.session.queue
     assert queue.is_paused and queue.account_problem is not None

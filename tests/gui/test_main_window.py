@@ -17,6 +17,7 @@ from app.core.engine import Engine
 from app.core.job import JobStatus
 from app.gui import session as session_module
 from app.gui.main_window import MainWindow
+from tests.gemini_standin import API_KEY, GeminiStandIn
 from tests.gui.conftest import WindowFactory, make_photos
 
 
@@ -209,15 +210,21 @@ def test_live_mode_asks_before_resuming_and_shows_the_cost(
     engine = Engine(mock_config)
     engine.add_photos(make_photos(tmp_path / "left", 4), "studio_white")
     engine.close()
-    live = load_config(env={**mock_env, "IMAGE_GENERATION_MODE": "live",
-                            "NANO_BANANA_API_KEY": "test-key-0123456789"}, cwd=tmp_path)
-    window = open_window(live, wait=False)
-    with qtbot.waitSignal(window.session.resume_needed, timeout=10_000) as asked:
-        pass
-    count, cost = asked.args
-    assert count == 4
-    assert cost == pytest.approx(4 * 0.039)
-    assert window.session.queue.is_paused
-    assert all(j.status is JobStatus.QUEUED for j in window.model.jobs())
-    assert window.status.mode_label.text() == "Live · gemini-2.5-flash-image"
+    with GeminiStandIn() as standin:
+        live = load_config(env={**mock_env, "IMAGE_GENERATION_MODE": "live",
+                                "NANO_BANANA_API_URL": standin.url,
+                                "NANO_BANANA_API_KEY": API_KEY}, cwd=tmp_path)
+        window = open_window(live, wait=False)
+        assert window.status.mode_label.text() == "Live · automatic"
+        with qtbot.waitSignal(window.session.resume_needed, timeout=10_000) as asked:
+            pass
+        # "automatic" has no price until it has chosen: the question waits for the choice.
+        count, cost = asked.args
+        assert count == 4
+        assert cost == pytest.approx(4 * 1290 * 30 / 1e6)  # gemini-2.5-flash-image at 1K
+        assert window.session.queue.is_paused
+        assert all(j.status is JobStatus.QUEUED for j in window.model.jobs())
+        qtbot.waitUntil(lambda: window.status.mode_label.text()
+                        == "Live · gemini-2.5-flash-image · 1K", timeout=5000)
+        assert all(r.method == "GET" for r in standin.requests)  # nothing sent before "yes"
 

@@ -60,20 +60,23 @@ def test_settings_round_trip_keeps_the_key_out_of_the_settings_file(
     dialog.demo.setChecked(False)
     dialog.parallel.setValue(7)
     dialog.start_on_drop.setChecked(False)
-    dialog.model.setCurrentText("gemini-3-pro-image")
+    dialog.model.select("gemini-3-pro-image")
     assert dialog.price.text() == "$0.134 per image"
+    dialog.image_size.setCurrentIndex(dialog.image_size.findData("4K"))
+    assert dialog.price.text() == "$0.240 per image"
     with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
         dialog.save()
     new: Config = saved.args[0]
     assert new.mode is Mode.LIVE
     assert new.parallel == 7
     assert new.start_on_drop is False
-    assert new.model == "gemini-3-pro-image"
+    assert (new.model, new.image_size) == ("gemini-3-pro-image", "4K")
 
     text = plain_config.paths.settings_file.read_text()
     assert "AIzaSy" not in text and "api_key" not in text
     again = load_config(env={"PRODUCTSNAP_DATA_DIR": str(plain_config.paths.data)})
-    assert (again.mode, again.parallel, again.model) == (Mode.LIVE, 7, "gemini-3-pro-image")
+    assert (again.mode, again.parallel, again.model, again.image_size) == (
+        Mode.LIVE, 7, "gemini-3-pro-image", "4K")
 
 
 def test_values_set_by_the_environment_are_read_only_with_the_reason(
