@@ -60,9 +60,9 @@ def test_generate_a_folder_in_mock_mode(cli_env: dict[str, str], tmp_path: Path,
         assert re.fullmatch(r"mock_[0-9a-f]{12}", str(line["client_job_id"]))
         assert line["model"] is None and line["cost_usd"] == 0
         assert line["error"] is None and Path(str(line["source"])).is_absolute()
-        assert Path(str(line["output"])).parent == out_dir
-    assert sorted(p.name for p in out_dir.iterdir()) == [
-        "item000_flat_lay.png", "item001_flat_lay.png", "item002_flat_lay.png"]
+        assert Path(str(line["output"])).parent == out_dir / "Demo"
+    assert sorted(p.name for p in (out_dir / "Demo").iterdir()) == [
+        "item000_flat_lay_demo.png", "item001_flat_lay_demo.png", "item002_flat_lay_demo.png"]
     assert "readme.txt" in result.stderr and "skipped" in result.stderr
 
 
@@ -141,11 +141,12 @@ def test_killed_mid_batch_then_resume_completes_every_photo_once(
 
     resumed = run(["resume", "--json"], cli_env)
     assert resumed.returncode == 0, resumed.stderr
-    outputs = sorted(p.name for p in out_dir.iterdir())
-    assert outputs == sorted(f"{p.stem}_studio_white.png" for p in photos)  # once each
-    for folder in (out_dir, data_dir / "results", data_dir / "uploads", data_dir / "thumbnails"):
+    demo = out_dir / "Demo"
+    outputs = sorted(p.name for p in demo.iterdir())
+    assert outputs == sorted(f"{p.stem}_studio_white_demo.png" for p in photos)  # once each
+    for folder in (demo, data_dir / "results", data_dir / "uploads", data_dir / "thumbnails"):
         assert not [p for p in folder.iterdir() if p.name.endswith(".part")]
-    for output in out_dir.iterdir():
+    for output in demo.iterdir():
         with Image.open(output) as image:
             image.load()  # a whole, readable PNG
     listed = records(run(["jobs", "--json"], cli_env).stdout)
@@ -222,7 +223,7 @@ def test_an_unknown_word_is_neither_a_command_nor_a_photo(headless_env: dict[str
     result = run(["nonsense"], headless_env, timeout=60)
     assert result.returncode == 2, result.stderr
     assert "'nonsense' is not a command or a photo" in result.stderr
-    assert "generate, resume, jobs, modes, key, self-test" in result.stderr
+    assert "generate, resume, retry, jobs, modes, key, self-test" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -52,7 +52,8 @@ def test_a_photo_becomes_a_completed_job_with_files_in_place(
     assert done.mode == Mode.MOCK and done.cost_usd == 0.0 and done.attempts == 1
     assert done.source_hash and len(done.source_hash) == 64
     assert done.client_job_id and done.client_job_id.startswith("mock_")
-    assert Path(done.output_path or "") == out_dir / "red mug_studio_white.png"
+    # Demo results sit in a Demo subfolder with "demo" in the name: never beside a paid one.
+    assert Path(done.output_path or "") == out_dir / "Demo" / "red mug_studio_white_demo.png"
     for name in (done.upload_path, done.result_path, done.thumbnail_path,
                  done.result_thumbnail_path):
         assert name and Path(name).is_file()
@@ -69,8 +70,8 @@ def test_running_the_same_photo_again_saves_a_new_file_beside_the_first(
     photo = _photo(tmp_path / "cup.jpg")
     first = engine.process(engine.add_photos([photo], "flat_lay").jobs[0].id)
     second = engine.process(engine.add_photos([photo], "flat_lay").jobs[0].id)
-    assert Path(first.output_path or "").name == "cup_flat_lay.png"
-    assert Path(second.output_path or "").name == "cup_flat_lay (2).png"
+    assert Path(first.output_path or "").name == "cup_flat_lay_demo.png"
+    assert Path(second.output_path or "").name == "cup_flat_lay_demo (2).png"
 
 
 def test_duplicates_are_skipped_when_asked(mock_config: Config, tmp_path: Path) -> None:
@@ -189,7 +190,7 @@ def test_an_interrupted_export_is_finished_not_duplicated(mock_config: Config, t
     again = engine.process(job.id)
     assert again.status is JobStatus.COMPLETED
     assert again.output_path == done.output_path
-    assert sorted(p.name for p in out_dir.iterdir()) == ["a_studio_white.png"]
+    assert sorted(p.name for p in (out_dir / "Demo").iterdir()) == ["a_studio_white_demo.png"]
 
 
 def test_live_mode_estimates_cost_and_mock_mode_is_free(

@@ -85,7 +85,7 @@ def test_a_batch_runs_to_completion_within_the_parallel_limit(
     assert (batch.total, batch.completed, batch.failed) == (8, 8, 0)
     assert client.most_inside == 2
     assert changes.count(JobStatus.COMPLETED) == 8 and JobStatus.PROCESSING in changes
-    assert len(list(out_dir.glob("*.png"))) == 8
+    assert len(list((out_dir / "Demo").glob("*_demo.png"))) == 8
     queue.shutdown()
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.core.paths import AppPaths, default_output_dir, user_config_dir
+from app.core.paths import ConfigError as ConfigError  # defined beside the paths, raised here
 from app.core.settings_store import SettingsStore
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,6 @@ class Source(StrEnum):
     def locks_setting(self) -> bool:
         """Values from the environment or a .env file win over anything saved in the app."""
         return self in (Source.ENVIRONMENT, Source.DOTENV, Source.COMMAND_LINE)
-
-
-class ConfigError(ValueError):
-    """A value the app cannot run with. The message names the variable and what is allowed."""
 
 
 def parse_mode(raw: str, name: str = "IMAGE_GENERATION_MODE") -> Mode:
@@ -241,15 +238,26 @@ class Config:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; blank lines, comments and an ``export`` prefix are allowed."""
+    """KEY=VALUE lines; blank lines, comments and an ``export`` prefix are allowed, and a
+    UTF-8 byte-order mark (as some Windows editors write) is skipped. A file that is not text
+    (not UTF-8, or holding NUL bytes) is a ConfigError naming it: read wrongly or ignored, it
+    could leave the app running in a mode or with a key the user did not choose."""
     values: dict[str, str] = {}
     try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
+        raw_bytes = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return values
     except OSError as exc:
         log.warning("Could not read %s: %s", path, exc)
         return values
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not a text file (it is not UTF-8). Save it as UTF-8 "
+                          "text with KEY=VALUE lines, or remove it.") from None
+    if "\x00" in text:
+        raise ConfigError(f"{path} is not a text file (it holds NUL bytes). Save it as text "
+                          "with KEY=VALUE lines, or remove it.")
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
@@ -290,19 +298,23 @@ def load_config(env: Mapping[str, str] | None = None, cwd: Path | None = None) -
     layers = _dotenv_layers(cwd or Path.cwd())
 
     def from_outside(f: Field) -> _Found | None:
+        # An empty value (``NANO_BANANA_API_KEY=`` as in .env.example) means "not set here":
+        # the next source decides, and in the end the default.
         if f.env is None:
             return None
-        if f.env in env:
+        if env.get(f.env, "").strip():
             return _Found(env[f.env], f.env, Source.ENVIRONMENT)
         for origin, values in layers:
-            if f.env in values:
+            if values.get(f.env, "").strip():
                 return _Found(values[f.env], f.env, Source.DOTENV, origin)
         return None
 
     outside = {f.name: from_outside(f) for f in FIELDS}
     found_data_dir = outside["data_dir"]
-    data_dir = found_data_dir.raw if found_data_dir is not None else None
-    paths = AppPaths.resolve(data_dir or None)
+    data_dir = found_data_dir.raw.strip() if found_data_dir is not None else None
+    paths = AppPaths.resolve(data_dir or None,
+                             variable=found_data_dir.variable if found_data_dir else None)
+    paths.check()  # a data folder that is a file, or cannot be made: said before anything runs
     settings = SettingsStore(paths.settings_file)
     saved = settings.load()
 

@@ -13,12 +13,13 @@ import logging
 import sqlite3
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from app.core.config import Config, ConfigError, Mode
-from app.core.job import Job, JobStatus
+from app.core.history import Cleared, clear_history, folder_size
+from app.core.job import ERROR_KIND_PHOTO, Job, JobStatus
 from app.core.model_notices import ModelNotices
 from app.core.photos import AddResult, collect_photos, file_hash
 from app.core.storage import Storage
@@ -48,6 +49,7 @@ JobListener = Callable[[Job], None]
 
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
+DEMO_FOLDER = "Demo"
 UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
 
 
@@ -163,7 +165,7 @@ class Engine:
                     continue
                 seen.add(digest)
             new.append(NewJob(source_path=str(photo), style=style, mode=mode,
-                              source_hash=digest))
+                              source_hash=digest, **self._destination()))
         if new:
             result.jobs = self.store.add(new)
         return result
@@ -172,6 +174,29 @@ class Engine:
         """Remove the temporary files a killed run left (only while holding the runner lock:
         another run's files in the making are not stale)."""
         return self.storage.tidy(self.config.output_dir)
+
+    def _destination(self) -> dict[str, str]:
+        return {"output_dir": str(self.config.output_dir),
+                "filename_pattern": self.config.filename_pattern}
+
+    def make_another_version(self, job_ids: Iterable[str]) -> AddResult:
+        """A new job for the same photo and style as each finished job, linked to it."""
+        new = [NewJob(source_path=job.source_path, style=job.style, mode=self.config.mode.value,
+                      source_hash=job.source_hash, parent_id=job.id, **self._destination())
+               for job in self.store.many(list(job_ids)) if job.status is JobStatus.COMPLETED]
+        return AddResult(jobs=self.store.add(new) if new else [])
+
+    def clear_history(self, job_ids: Sequence[str] | None = None) -> Cleared:
+        """Forget finished jobs (all with None) and the app's copies of their files; the
+        results in the output folder stay."""
+        return clear_history(self.store, self.storage, job_ids)
+
+    def data_folder_size(self) -> int:
+        return folder_size(self.config.paths.data)
+
+    def retryable_failed(self) -> list[str]:
+        """Failed jobs worth another try: not those whose photo can never work."""
+        return [job.id for job in self.store.all([JobStatus.FAILED]) if job.retryable]
 
     def recover(self) -> list[str]:
         """After a crash: put interrupted jobs back in the queue and tidy temporary files."""
@@ -236,8 +261,8 @@ class Engine:
             raise paused from error
         except JobError as error:
             log.info("Job %s failed: %s (%s)", job_id, error.message, error.detail or "")
-            return (self.store.fail(job_id, error.message, error.detail, error.spent_usd)
-                    or self.store.get(job_id))
+            return (self.store.fail(job_id, error.message, error.detail, error.spent_usd,
+                                    error.kind) or self.store.get(job_id))
         except Exception as error:  # a bug must cost one job, never the run
             return self._unexpected(job_id, error)
 
@@ -313,9 +338,15 @@ class Engine:
             except OSError:
                 pass
         else:
-            target = self.storage.output_target(job.source_path, job.style, mime,
-                                                Path(self.config.output_dir),
-                                                self.config.filename_pattern)
+            # Where the run that queued it asked (a resume after a kill writes to the same
+            # --out folder); demo results in a Demo subfolder, "demo" in their names, so they
+            # never sit beside a paid result.
+            folder = Path(job.output_dir or self.config.output_dir)
+            pattern = job.filename_pattern or self.config.filename_pattern
+            if job.mode == Mode.MOCK.value:
+                folder, pattern = folder / DEMO_FOLDER, pattern + "_demo"
+            target = self.storage.output_target(job.source_path, job.style, mime, folder,
+                                                pattern)
             job = self.store.update(job.id, output_path=str(target))
         written = self.storage.export(target, data)
         if written != target:
@@ -383,8 +414,12 @@ class Engine:
     def _prepare_upload(self, job: Job) -> Job:
         if job.upload_path and Path(job.upload_path).exists():
             return job
-        raw = read_photo(Path(job.source_path))
-        prepared = prepare_photo(raw, name=job.name)
+        try:
+            raw = read_photo(Path(job.source_path))
+            prepared = prepare_photo(raw, name=job.name)
+        except PhotoUnusableError as error:
+            error.kind = ERROR_KIND_PHOTO  # gone, empty, not a photo: retrying cannot help
+            raise
         upload = self.storage.write_upload(job.id, prepared.data, prepared.extension)
         thumb = self.storage.write_thumbnail(job.id, "source", prepared.thumbnail,
                                              prepared.thumbnail_mime)

@@ -19,6 +19,9 @@ class JobStatus(StrEnum):
         return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+ERROR_KIND_PHOTO = "photo"  # the file is not a usable photo: gone, empty, not an image...
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -50,10 +53,21 @@ class Job:
     image_size: str | None = None  # asked of the model: "1K", "2K"...; None in demo mode
     thoughts_tokens: int = 0  # billed at the model's text rate
     billed_request: str | None = None  # the request whose cost is already counted
+    output_dir: str | None = None  # where its result goes (None: today's setting)
+    filename_pattern: str | None = None
+    parent_id: str | None = None  # the job this is another version of
+    error_kind: str | None = None  # "photo": the photo can never work, retrying won't help
+    warning: str | None = None  # shown on the tile: "small photo: the result may lack detail"
 
     @property
     def name(self) -> str:
         return Path(self.source_path).name
+
+    @property
+    def retryable(self) -> bool:
+        """Worth trying again: failed or cancelled, and not for a photo that can never work."""
+        return (self.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+                and self.error_kind != ERROR_KIND_PHOTO)
 
     @property
     def seconds_taken(self) -> float | None:

@@ -5,6 +5,7 @@ photo in the same style is not paid for twice."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ def collect_photos(paths: Iterable[str | Path], exclude: Iterable[Path] = ()
     for raw in paths:
         path = Path(raw).expanduser().absolute()
         if not path.is_dir():
-            photos.append(path)
+            photos.append(as_text(path))
             continue
         for child in sorted(path.rglob("*")):
             if child.name.startswith(".") or not child.is_file():
@@ -42,10 +43,27 @@ def collect_photos(paths: Iterable[str | Path], exclude: Iterable[Path] = ()
             if any(child.is_relative_to(folder) for folder in excluded):
                 continue
             if child.suffix.lower() in IMAGE_EXTENSIONS:
-                photos.append(child)
+                photos.append(as_text(child))
             else:
-                skipped.append(child)
+                skipped.append(as_text(child))
     return photos, skipped
+
+
+def as_text(path: Path) -> Path:
+    """``path`` when its name is text; else the same path with each byte that is not UTF-8
+    shown as U+FFFD.
+
+    On Linux a file name is bytes: one made on a system with another character set
+    (``caf\xe9.jpg`` in Latin-1) reaches Python with lone surrogates, which the job history
+    (SQLite), the JSON output and the log cannot hold. The stand-in name no longer opens the
+    file, so its job fails alone, saying to rename it (app.images.intake.read_photo), while
+    the rest of the batch runs."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return Path(os.fsencode(text).decode("utf-8", "replace"))
+    return path
 
 
 def file_hash(path: Path) -> str | None:

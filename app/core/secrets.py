@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SERVICE = "ProductSnap"
 USERNAME = "gemini-api-key"
 ENV_VAR = "NANO_BANANA_API_KEY"
+MAX_KEY_LENGTH = 200  # Google's keys are 39 characters; far longer is a pasted file, not a key
 
 _NO_KEYRING = (
     "No usable system keyring was found, so the key cannot be stored safely. Set the "
@@ -103,11 +104,30 @@ def resolve_api_key(config: Config) -> str | None:
         return None
 
 
-def store_api_key(key: str) -> None:
-    """Keep the key in the keyring. Raises ValueError for an empty key."""
-    key = key.strip()
+def key_problem(key: str) -> str | None:
+    """Why ``key`` (already stripped) cannot be an API key, in a sentence that never repeats
+    it; None when it can be one. A key is printable ASCII without spaces: it travels in an HTTP
+    header."""
     if not key:
-        raise ValueError("The API key is empty.")
+        return "The API key is empty."
+    if len(key) > MAX_KEY_LENGTH:
+        return (f"That is not an API key: it is {len(key)} characters long (Gemini API keys "
+                "are about 40).")
+    if any(c.isspace() for c in key):
+        return ("That is not an API key: it has spaces or line breaks inside. Paste the key "
+                "alone, on one line.")
+    if not all(33 <= ord(c) < 127 for c in key):
+        return ("That is not an API key: it holds characters no API key has (only letters, "
+                "digits and ASCII punctuation are possible).")
+    return None
+
+
+def store_api_key(key: str) -> None:
+    """Keep the key in the keyring. Raises ValueError (with a sentence that does not repeat
+    the key) for something that cannot be a key."""
+    key = key.strip()
+    if problem := key_problem(key):
+        raise ValueError(problem)
     register_secret(key)
     backend = _backend()
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from pathlib import Path
 
 from app.core.files import atomic_write_bytes, atomic_write_new, first_free, remove_stale_parts
@@ -17,22 +18,69 @@ from app.core.paths import AppPaths
 MIME_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp",
                    "image/heic": ".heic", "image/heif": ".heif", "image/gif": ".gif"}
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# Not allowed in a name somewhere (Windows), or trouble when shown: control characters, line
+# separators, bidirectional overrides (``gpj.exe`` shown as ``exe.jpg``), stray surrogates.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069'
+                     r'\ud800-\udfff]+')
+# File systems allow 255 bytes per name (UTF-8 on Linux; macOS counts decomposed accents; Windows
+# 255 UTF-16 units, never more than the UTF-8 bytes). The name is kept well under that: " (2)"
+# may be added, and the temporary ".<name>.<random>.part" it is written under needs 15 more.
+MAX_NAME_BYTES = 200
 
 
 def extension_for(mime: str) -> str:
     return MIME_EXTENSIONS.get(mime.lower(), ".img")
 
 
-def output_name(source: str, style: str, pattern: str, extension: str) -> str:
-    """``<photo name>_<style>.<ext>`` by default; the pattern may use {name} and {style}."""
-    stem = Path(source).stem
+def _name_bytes(text: str) -> int:
+    """What a name costs on the most demanding file system (decomposed on macOS)."""
+    return max(len(text.encode("utf-8", "surrogatepass")),
+               len(unicodedata.normalize("NFD", text).encode("utf-8", "surrogatepass")))
+
+
+def _fill(stem: str, style: str, pattern: str) -> str:
     try:
         name = pattern.format(name=stem, style=style)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError):
         name = f"{stem}_{style}"  # a broken pattern must not lose the result
-    name = _UNSAFE.sub("_", name).strip(" .") or f"{stem}_{style}"
-    return name[:180] + extension
+    return _UNSAFE.sub("_", name).strip(" .") or _UNSAFE.sub("_", f"{stem}_{style}").strip(" .")
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` that fits in ``limit`` bytes, cut between characters."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _name_bytes(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
+def output_name(source: str, style: str, pattern: str, extension: str) -> str:
+    """``<photo name>_<style>.<ext>`` by default; the pattern may use {name} and {style}.
+
+    A long photo name is shortened (never the style or the extension) so that the name fits
+    the file system in bytes, whatever the script: 240 bytes of CJK or accented letters are
+    only 80 to 120 characters."""
+    stem = Path(source).stem
+    budget = MAX_NAME_BYTES - _name_bytes(extension)
+    name = _fill(stem, style, pattern)
+    if _name_bytes(name) <= budget:
+        return name + extension
+    # The longest start of the photo's name with which the whole name fits.
+    low, high = 0, len(stem)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _name_bytes(_fill(stem[:middle].rstrip(), style, pattern)) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    name = _fill(stem[:low].rstrip(), style, pattern)
+    if _name_bytes(name) > budget:  # the pattern alone is too long: keep its start
+        name = _cut_to_bytes(name, budget).rstrip(" .") or "result"
+    return name + extension
 
 
 class Storage:

@@ -20,6 +20,7 @@ class JobError(Exception):
     bill tokens); the engine adds it to the job's cost."""
 
     spent_usd: float = 0.0
+    kind: str | None = None  # "photo" when the photo itself can never work
 
     def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(message)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from app.core.batch import BatchProgress
 from app.core.config import Config
 from app.core.engine import Engine
+from app.core.history import Cleared
 from app.core.job import Job, JobStatus
 from app.core.photos import AddResult
 from app.services.errors import AccountProblemError
@@ -39,6 +40,8 @@ class JobQueue(QObject):
     state_changed = Signal()             # paused, resumed, counts
     batch_finished = Signal(BatchProgress)  # the batch that just ended
     add_failed = Signal(str)             # a plain sentence
+    history_cleared = Signal(Cleared)    # how many jobs went and the room freed
+    jobs_queued = Signal(list)           # list[str]: ids about to run, unless paused now
 
     def __init__(self, engine: Engine, parallel: int | None = None,
                  parent: QObject | None = None) -> None:
@@ -106,22 +109,31 @@ class JobQueue(QObject):
         def add() -> AddResult:
             return self.engine.add_photos(paths, style, skip_duplicates=skip_duplicates)
 
-        def added(result: AddResult) -> None:
-            for job in result.jobs:
-                if job.status.is_final:  # a file that could not be used: failed at once
-                    self.batch.record(job)
-            self._enqueue([j.id for j in result.jobs if j.status is JobStatus.QUEUED],
-                          pump=False)
-            self.jobs_added.emit(result)  # after counting, so the batch's total is current
-            self._pump()
+        run_task(self._control, add, on_done=self._added, on_error=self._control_failed)
 
-        run_task(self._control, add, on_done=added, on_error=self._control_failed)
+    def make_another_version(self, job_ids: Iterable[str]) -> None:
+        """A new job for each finished job's photo and style, linked to it."""
+        ids = list(job_ids)
+        run_task(self._control, lambda: self.engine.make_another_version(ids),
+                 on_done=self._added, on_error=self._control_failed)
+
+    def _added(self, result: AddResult) -> None:
+        for job in result.jobs:
+            if job.status.is_final:  # a file that could not be used: failed at once
+                self.batch.record(job)
+        self._enqueue([j.id for j in result.jobs if j.status is JobStatus.QUEUED], pump=False)
+        self.jobs_added.emit(result)  # after counting, so the batch's total is current
+        self._pump()
 
     def _enqueue(self, ids: list[str], pump: bool = True) -> None:
         known = set(self._pending) | set(self._running)
         fresh = [i for i in ids if i not in known]
         self._pending.extend(fresh)
         self.batch.add(fresh)
+        if fresh:
+            # Before anything runs: a listener may pause the queue here (live mode asks the
+            # user before spending), whichever way the jobs came (added, retried, resumed).
+            self.jobs_queued.emit(fresh)
         self.state_changed.emit()
         if pump:
             self._pump()
@@ -171,10 +183,27 @@ class JobQueue(QObject):
         self._control_each(list(job_ids), self.engine.retry, then=retried)
 
     def retry_failed(self) -> None:
-        def failed_ids() -> list[str]:
-            return [j.id for j in self.engine.store.all([JobStatus.FAILED])]
+        """Every failed job worth another try; photos that can never work stay failed."""
+        run_task(self._control, self.engine.retryable_failed, on_done=self.retry,
+                 on_error=self._control_failed)
 
-        run_task(self._control, failed_ids, on_done=self.retry, on_error=self._control_failed)
+    def clear_history(self, job_ids: Iterable[str] | None = None) -> None:
+        """Forget finished jobs (all with None) and the app's copies of their files."""
+        ids = None if job_ids is None else [i for i in job_ids if i not in self._running]
+
+        def work() -> tuple[Cleared, list[str]]:
+            before = {job.id for job in self.engine.store.all()}
+            cleared = self.engine.clear_history(ids)
+            return cleared, sorted(before - {job.id for job in self.engine.store.all()})
+
+        def done(result: tuple[Cleared, list[str]]) -> None:
+            cleared, gone = result
+            self.batch.forget(gone)
+            self.jobs_removed.emit(gone)
+            self.history_cleared.emit(cleared)
+            self.state_changed.emit()
+
+        run_task(self._control, work, on_done=done, on_error=self._control_failed)
 
     def remove(self, job_ids: Iterable[str]) -> None:
         ids = [i for i in job_ids if i not in self._running]

@@ -78,7 +78,7 @@ def test_dropping_files_and_a_folder_runs_them_and_names_what_is_not_a_photo(
     assert skipped is not None
     assert "notes.txt" in skipped.text and "prices.csv" in skipped.text
     # The output folder holds the results.
-    assert len(list(Path(mock_config.output_dir).glob("*.png"))) == 5
+    assert len(list((Path(mock_config.output_dir) / "Demo").glob("*_demo.png"))) == 5
 
 
 def test_a_drag_without_files_is_refused(open_window: WindowFactory,

@@ -39,6 +39,9 @@ class NewJob:
     # A job for a file that cannot be used is created already FAILED, with its reason.
     error: str | None = None
     error_detail: str | None = None
+    output_dir: str | None = None  # where the result goes, as asked when it was queued
+    filename_pattern: str | None = None
+    parent_id: str | None = None  # "another version" of this job
 
 
 def _row_to_job(row: sqlite3.Row) -> Job:
@@ -165,11 +168,12 @@ class JobStore:
                 failed = new.error is not None
                 db.execute(
                     "INSERT INTO jobs (id, seq, batch_id, source_path, source_hash, style, status,"
-                    " mode, created_at, error, error_detail, finished_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " mode, created_at, error, error_detail, finished_at, output_dir,"
+                    " filename_pattern, parent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (job_id, seq + n, batch_id, new.source_path, new.source_hash, new.style,
                      (JobStatus.FAILED if failed else JobStatus.QUEUED).value, new.mode, now,
-                     new.error, new.error_detail, now if failed else None),
+                     new.error, new.error_detail, now if failed else None, new.output_dir,
+                     new.filename_pattern, new.parent_id),
                 )
                 ids.append(job_id)
         return self.many(ids)
@@ -236,13 +240,14 @@ class JobStore:
                             error=None, error_detail=None, **values)
 
     def fail(self, job_id: str, error: str, detail: str | None = None,
-             spent_usd: float = 0.0) -> Job | None:
-        """``spent_usd``: what the failed attempts billed (blocked answers can cost tokens)."""
+             spent_usd: float = 0.0, error_kind: str | None = None) -> Job | None:
+        """``spent_usd``: what the failed attempts billed (blocked answers can cost tokens);
+        ``error_kind`` "photo": the photo can never work, so retrying leaves it alone."""
         with self._write() as db:
             db.execute("UPDATE jobs SET cost_usd = cost_usd + ? WHERE id = ?",
                        (spent_usd, job_id))
         return self._finish(job_id, JobStatus.FAILED, (JobStatus.PROCESSING, JobStatus.QUEUED),
-                            error=error, error_detail=detail)
+                            error=error, error_detail=detail, error_kind=error_kind)
 
     def requeue(self, job_id: str, note: str | None = None,
                 spent_usd: float = 0.0) -> Job | None:
@@ -276,7 +281,7 @@ class JobStore:
         with self._write() as db:
             changed = db.execute(
                 "UPDATE jobs SET status = 'queued', error = NULL, error_detail = NULL,"
-                " finished_at = NULL, cancel_requested = 0"
+                " error_kind = NULL, finished_at = NULL, cancel_requested = 0"
                 " WHERE id = ? AND status IN ('failed', 'cancelled')",
                 (job_id,),
             ).rowcount

@@ -72,11 +72,22 @@ def _v4_billed_request(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE jobs ADD COLUMN billed_request TEXT")
 
 
+def _v5_where_and_why(db: sqlite3.Connection) -> None:
+    """Each job remembers the output folder and name pattern it was queued with (a resume
+    writes where the run asked, not to today's default), the job it is another version of,
+    what kind of failure it met (a photo that can never work is not retried), and a warning
+    for its tile. 0.1's jobs take today's settings, as they did."""
+    for column in ("output_dir", "filename_pattern", "parent_id", "error_kind", "warning"):
+        db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+    db.execute("CREATE INDEX jobs_parent ON jobs(parent_id)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_jobs,
     _v2_request_identity,
     _v3_size_and_thinking,
     _v4_billed_request,
+    _v5_where_and_why,
 )
 LATEST = len(STEPS)
 
