@@ -33,7 +33,8 @@ def test_defaults_are_mock_and_the_documented_endpoint(tmp_path: Path) -> None:
     assert config.api_key is None
 
 
-@pytest.mark.parametrize("value", ["Mock", "LIVE", "live ", "mocked", "", "1", "true"])
+# An empty value means "not set" (as in .env.example): the default, mock. Never live.
+@pytest.mark.parametrize("value", ["Mock", "LIVE", "live ", "mocked", "1", "true", "-"])
 def test_any_mode_but_exactly_mock_or_live_is_an_error(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(env={"IMAGE_GENERATION_MODE": value}, cwd=tmp_path)

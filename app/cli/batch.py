@@ -20,6 +20,7 @@ from app.core.config import Mode
 from app.core.engine import Engine
 from app.core.job import Job, JobStatus
 from app.core.photos import AddResult
+from app.core.printable import printable
 from app.services.errors import AccountProblemError
 from app.worker import JobQueue, RunnerLock
 
@@ -53,11 +54,13 @@ class BatchReporter:
 
 
 def human_line(job: Job) -> str:
+    """One line for a person: names with line breaks or escape codes are shown escaped."""
+    name = printable(job.name)
     if job.status is JobStatus.COMPLETED:
-        return f"done     {job.name} -> {job.output_path}"
+        return f"done     {name} -> {printable(job.output_path or '')}"
     if job.status is JobStatus.FAILED:
-        return f"failed   {job.name}: {job.error}"
-    return f"{job.status.value:<8} {job.name}"
+        return f"failed   {name}: {printable(job.error or '')}"
+    return f"{job.status.value:<8} {name}"
 
 
 class BatchRun:
@@ -107,7 +110,7 @@ class BatchRun:
 
     def _added(self, result: AddResult) -> None:
         for path in result.skipped:
-            self.reporter.say(f"skipped  {path} (not a photo)")
+            self.reporter.say(f"skipped  {printable(str(path))} (not a photo)")
         self.own.extend(j.id for j in result.jobs)
         queued = sum(j.status is JobStatus.QUEUED for j in result.jobs)
         self.say_cost(queued)

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, TextIO
 from app.core.config import Config, ConfigError, Source
 from app.core.secrets import (
     ENV_VAR,
+    MAX_KEY_LENGTH,
     KeyringUnavailableError,
     clear_api_key,
+    key_problem,
     keyring_backend_name,
     read_stored_key,
     resolve_api_key,
@@ -38,17 +40,34 @@ def _env_note(config: Config) -> str | None:
     return f"{ENV_VAR} is set in {where}; that key is used before the stored one."
 
 
+class _NotText(Exception):
+    """Standard input held bytes that are not text."""
+
+
 def _read_key(stdin: TextIO, stderr: TextIO) -> str:
-    if stdin.isatty():
-        return getpass.getpass("Gemini API key (input hidden): ", stream=stderr)
-    return stdin.readline()
+    """One line (the key); a line far longer than any key is read only in part, enough to say
+    it is too long."""
+    try:
+        if stdin.isatty():
+            return getpass.getpass("Gemini API key (input hidden): ", stream=stderr)
+        return stdin.readline(MAX_KEY_LENGTH * 8)
+    except UnicodeDecodeError:
+        raise _NotText from None
 
 
 def _set(config: Config, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    key = _read_key(stdin, stderr).strip()
+    try:
+        key = _read_key(stdin, stderr).removeprefix("\ufeff").strip()  # a Windows editor's mark
+    except _NotText:
+        print("That is not an API key: standard input held bytes that are not text. Pipe in a "
+              "file holding the key alone, on one line.", file=stderr)
+        return EXIT_USAGE
     if not key:
         print("No key given. Pipe the key in, e.g. `productsnap key set < keyfile`, or type it "
               "at the prompt.", file=stderr)
+        return EXIT_USAGE
+    if problem := key_problem(key):
+        print(f"{problem} Nothing was saved.", file=stderr)
         return EXIT_USAGE
     store_api_key(key)
     print(f"Saved the Gemini API key in the system keyring ({keyring_backend_name()}).",

@@ -4,6 +4,7 @@
     productsnap generate PATH... [--mode ID] [--size S] [--out DIR] [--parallel N] [--rpm N]
                              [--json]
     productsnap resume [--json]              finish the jobs an earlier run left unfinished
+    productsnap retry [JOB_ID... | --failed] [--json]   queue failed jobs again and run them
     productsnap jobs [--json]                list every job in the store with its status
     productsnap modes                        list the style ids with their names
     productsnap key set | clear | status     the API key in the OS keyring
@@ -18,17 +19,18 @@ import difflib
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app import __version__
 from app.core.config import Config, ConfigError, Mode, describe, load_config
-from app.core.logging_setup import setup_logging
+from app.core.logging_setup import redact, setup_logging
 
 EXIT_USAGE = 2
-COMMANDS = ("generate", "resume", "jobs", "modes", "key", "self-test")
+COMMANDS = ("generate", "resume", "retry", "jobs", "modes", "key", "self-test")
 # app.images.intake.IMAGE_EXTENSIONS, copied so that telling a photo from a mistyped command does
 # not load Pillow (a test keeps the two equal).
 PHOTO_EXTENSIONS = frozenset({
@@ -40,10 +42,42 @@ NO_DISPLAY = ("productsnap: there is no display to open the window on. To work w
 log = logging.getLogger("app.cli")
 
 
+KEY_USAGE = ("`productsnap key` takes one of set, clear or status (and --check with status). "
+             "`key set` reads the key from standard input, never from the command line: run "
+             "`productsnap key set` and paste the key, or `productsnap key set < keyfile`.")
+# A word that could be an API key (or part of one): never repeated in an error message, where
+# it would sit in the terminal's scroll-back beside the shell history.
+_KEY_LIKE = re.compile(r"[A-Za-z0-9_\-]{16,}")
+
+
+def hide_key_like(message: str, words: Sequence[str]) -> str:
+    """``message`` without any of ``words`` (or the part after an ``=``) that could be a key."""
+    for word in sorted(words, key=len, reverse=True):
+        for piece in (word, *word.split("=")[1:]):
+            if _KEY_LIKE.fullmatch(piece):
+                message = message.replace(piece, "[not shown]")
+    return redact(message)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # usage errors are exit code 2, said plainly
+    """Usage errors are exit code 2, said plainly, and never repeat a word that could be a key.
+    ``fixed_error``: say this instead of argparse's message, whatever was wrong (``key``)."""
+
+    def __init__(self, *args: Any, fixed_error: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_error = fixed_error
+        self.words: list[str] = []
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        self.words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"productsnap: {message}\n")
+        said = self.fixed_error or hide_key_like(message, self.words)
+        self.exit(EXIT_USAGE, f"productsnap: {said}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,12 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", help="finish the jobs an earlier run left unfinished")
     resume.add_argument("--json", action="store_true")
 
+    retry = sub.add_parser("retry", help="queue failed (or cancelled) jobs again and run them")
+    retry.add_argument("job_ids", nargs="*", metavar="JOB_ID",
+                       help="the jobs to try again (see `productsnap jobs`)")
+    retry.add_argument("--failed", action="store_true", help="every failed job")
+    retry.add_argument("--json", action="store_true")
+
     jobs = sub.add_parser("jobs", help="list every job with its status")
     jobs.add_argument("--json", action="store_true")
 
     sub.add_parser("modes", help="list the style ids with their names")
 
-    key = sub.add_parser("key", help="the API key in the OS keyring")
+    key = sub.add_parser("key", help="the API key in the OS keyring", fixed_error=KEY_USAGE)
     key.add_argument("action", choices=("set", "clear", "status"))
     key.add_argument("--check", action="store_true",
                      help="with status: ask the API whether key and model work (no cost)")
@@ -91,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_photos(argv)
     if argv[0] in ("-v", "--verbose") and len(argv) > 1 and argv[1] not in COMMANDS:
         return _open_photos(argv[1:]) if not argv[1].startswith("-") else _open_app(argv[1:])
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     if args.command is None:
         return _open_app([])
     if args.command == "self-test":
@@ -110,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "generate":
             config = config.with_overrides(output_dir=args.out, parallel=args.parallel,
                                            rpm=args.rpm, image_size=args.size)
+        config.paths.ensure()  # a data folder that is a file or cannot be made: said plainly
     except ConfigError as error:
         print(f"productsnap: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -131,6 +172,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:  # made by a newer version, or cannot be opened: nothing ran
         print(f"productsnap: {error.message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments; words left over are a usage error (for ``key``, one that repeats
+    nothing: a key typed after ``key set`` must not be printed back)."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command == "key":
+            parser.print_usage(sys.stderr)
+            parser.exit(EXIT_USAGE, f"productsnap: {KEY_USAGE}\n")
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _run(config: Config, args: argparse.Namespace) -> int:
@@ -161,6 +215,13 @@ def _run(config: Config, args: argparse.Namespace) -> int:
         # Anything else (a retired model, a refused key, no connection) meets the first job
         # again: the queue pauses with the photos queued, and the run ends with exit code 3.
     try:
+        if args.command == "retry":
+            from app.cli.batch import requeue_for_retry
+
+            retried = requeue_for_retry(engine, args.job_ids, every_failed=args.failed,
+                                        stderr=sys.stderr)
+            if not retried:
+                return EXIT_USAGE if retried is None else 0
         paths = args.paths if args.command == "generate" else None
         return run_batch(engine, paths=paths, style=style, as_json=args.json)
     finally:
@@ -191,11 +252,12 @@ def _open_photos(args: list[str]) -> int:
         return _open_app(args)
     build_parser().print_usage(sys.stderr)
     close = difflib.get_close_matches(first, COMMANDS, n=1)
+    said = hide_key_like(repr(first), [first])  # a key pasted in the wrong place stays unsaid
     if close:
-        print(f"productsnap: '{first}' is not a command. Did you mean '{close[0]}'?",
+        print(f"productsnap: {said} is not a command. Did you mean '{close[0]}'?",
               file=sys.stderr)
     else:
-        print(f"productsnap: '{first}' is not a command or a photo. Commands: "
+        print(f"productsnap: {said} is not a command or a photo. Commands: "
               f"{', '.join(COMMANDS)}.", file=sys.stderr)
     return EXIT_USAGE
 

@@ -20,6 +20,7 @@ from typing import Any
 from app.core.config import Config, ConfigError, Mode
 from app.core.history import Cleared, clear_history, folder_size
 from app.core.job import ERROR_KIND_PHOTO, Job, JobStatus
+from app.core.logging_setup import redact
 from app.core.model_notices import ModelNotices
 from app.core.photos import AddResult, collect_photos, file_hash
 from app.core.storage import Storage
@@ -282,7 +283,7 @@ class Engine:
 
     def _unexpected(self, job_id: str, error: Exception) -> Job:
         log.error("Unexpected error in job %s", job_id, exc_info=error)
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        detail = redact("".join(traceback.format_exception_only(type(error), error)).strip())
         return self.store.fail(job_id, UNEXPECTED, detail) or self.store.get(job_id)
 
     def _check_cancel(self, job_id: str, cancel: threading.Event | None) -> None:

@@ -94,6 +94,12 @@ def read_photo(path: Path) -> bytes:
     except PhotoUnusableError:
         raise
     except FileNotFoundError as exc:
+        if "\ufffd" in str(path):  # app.core.photos.as_text: a name that is not UTF-8
+            raise PhotoUnusableError(
+                "This file's name (or its folder's) is not valid text: it was made with another "
+                "character set, so ProductSnap cannot keep track of it. Rename it (for example "
+                "in the file manager) and add it again.",
+                f"{path}: the name is not UTF-8 (undecodable bytes shown as U+FFFD)") from exc
         raise PhotoUnusableError(
             "This photo is no longer there (moved, renamed or deleted). Add it again from where "
             "it is now.", f"{path}: {exc}") from exc

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from app.core.logging_setup import redact
+
 if TYPE_CHECKING:
     from app.services.gemini_answers import Usage
 
@@ -23,6 +25,7 @@ class JobError(Exception):
     kind: str | None = None  # "photo" when the photo itself can never work
 
     def __init__(self, message: str, detail: str | None = None) -> None:
+        message, detail = redact(message), None if detail is None else redact(detail)
         super().__init__(message)
         self.message = message
         self.detail = detail
@@ -84,6 +87,9 @@ class AccountProblemError(Exception):
 
     def __init__(self, kind: AccountProblemKind, message: str, detail: str | None = None,
                  *, usage: Usage | None = None) -> None:
+        # A backstop: whatever the text quotes, no piece of the key is kept (it is stored
+        # on the job and shown).
+        message, detail = redact(message), None if detail is None else redact(detail)
         super().__init__(message)
         self.kind = kind
         self.message = message

@@ -156,9 +156,9 @@ def parse_model_status(obj: Any) -> ModelStatus | None:
     if not isinstance(obj, dict):
         return None
     stage = obj.get("modelStage")
-    stage = stage.strip().upper() if isinstance(stage, str) else ""
+    stage = shorten(redact(stage), 60).upper() if isinstance(stage, str) else ""
     message = obj.get("message")
-    message = " ".join(message.split())[:500] if isinstance(message, str) else ""
+    message = shorten(redact(message), 500) if isinstance(message, str) else ""
     retirement = _timestamp(obj.get("retirementTime"))
     if not (stage or message or retirement):
         return None
@@ -185,13 +185,15 @@ def parse_answer(data: Any) -> GeneratedImage:
             raise _no_image("prompt_blocked",
                             "The image service blocked this request (the photo or the style's "
                             "instruction). Try another photo or style.",
-                            f"promptFeedback.blockReason {block}", False, usage)
+                            shorten(redact(f"promptFeedback.blockReason {block}"), 300),
+                            False, usage)
         raise _no_image("empty", "The image service returned no image, and gave no reason.",
                         "answer without candidates", True, usage)
 
     candidate = candidates[0] if isinstance(candidates[0], dict) else {}
-    reason = str(candidate.get("finishReason") or "")
-    finish_message = str(candidate.get("finishMessage") or "")
+    # What the server wrote is redacted whole as it is read, before anything is cut from it.
+    reason = redact(str(candidate.get("finishReason") or ""))
+    finish_message = redact(str(candidate.get("finishMessage") or ""))
     content = candidate.get("content")
     parts = content.get("parts") if isinstance(content, dict) else None
     texts: list[str] = []
@@ -209,11 +211,13 @@ def parse_answer(data: Any) -> GeneratedImage:
                 raise TransientError("The image service sent a damaged image.",
                                      "inlineData.data is not valid base64") from None
             # The last image wins: the final answer comes after any drafts.
-            image = (raw, str(inline.get("mimeType") or "application/octet-stream"))
-    text = " ".join(t.strip() for t in texts if t.strip())
+            mime = shorten(redact(str(inline.get("mimeType") or "")), 100)
+            image = (raw, mime or "application/octet-stream")
+    text = redact(" ".join(t.strip() for t in texts if t.strip()))
     detail = f"finishReason {reason or '(none)'}"
     if finish_message:
         detail += f": {finish_message}"
+    detail = shorten(detail, 1000)
 
     if reason == PUP_LIMITED:
         raise AccountProblemError(AccountProblemKind.ACCOUNT_RESTRICTED, ACCOUNT_RESTRICTED,
@@ -239,9 +243,10 @@ def parse_answer(data: Any) -> GeneratedImage:
     # app does not know is a failure.
     if reason not in ("STOP", "") or image is None:
         raise _no_image("unexpected",
-                        f"The image service ended in an unexpected way ({reason or 'no status'}).",
+                        "The image service ended in an unexpected way "
+                        f"({shorten(reason, 80) or 'no status'}).",
                         detail, False, usage)
     version = data.get("modelVersion")
     return GeneratedImage(image[0], image[1], text, reason, usage,
-                          str(version) if version else None,
+                          shorten(redact(str(version)), 200) if version else None,
                           parse_model_status(data.get("modelStatus")))

@@ -298,7 +298,8 @@ class GeminiImageClient:
         try:
             data = json.loads(response.content)
         except ValueError:
-            text = response.content[:400].decode("utf-8", "replace")
+            text = response.content[:10_000].decode("utf-8", "replace")  # redacted whole,
+            # then shortened: a key quoted near a cut is never half-kept
             raise TransientError("The image service sent an answer the app cannot read.",
                                  shorten(redact(f"HTTP {response.status_code}, not JSON: "
                                                 f"{text!r}"), 300)) from None

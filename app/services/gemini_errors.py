@@ -84,9 +84,10 @@ def parse_duration(value: Any) -> float | None:
 
 
 def _plain_text(text: str) -> str:
+    """An HTML or plain-text body as one short line: redacted whole, then shortened."""
     text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    return " ".join(text.split())[:300]
+    return shorten(redact(text), 300)
 
 
 def parse_error_body(body: bytes | str) -> ErrorBody:
@@ -98,22 +99,24 @@ def parse_error_body(body: bytes | str) -> ErrorBody:
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
         return ErrorBody(raw_text=_plain_text(text))
+    # Everything the server said is redacted whole as it is read: whatever is cut from it
+    # later (a detail, a sentence for the user) can hold no piece of the key.
     parsed = ErrorBody(code=error.get("code") if isinstance(error.get("code"), int) else None,
-                       status=str(error.get("status") or ""),
-                       message=str(error.get("message") or ""))
+                       status=redact(str(error.get("status") or "")),
+                       message=redact(str(error.get("message") or "")))
     details = error.get("details")
     for detail in details if isinstance(details, list) else []:
         if not isinstance(detail, dict):
             continue
         kind = str(detail.get("@type", ""))
         if kind.endswith("google.rpc.ErrorInfo") and detail.get("reason"):
-            parsed.reasons.append(str(detail["reason"]))
+            parsed.reasons.append(redact(str(detail["reason"])))
         elif kind.endswith("google.rpc.QuotaFailure"):
             for violation in detail.get("violations") or []:
                 if isinstance(violation, dict):
-                    parsed.quota_ids.append(str(violation.get("quotaId", "")))
+                    parsed.quota_ids.append(redact(str(violation.get("quotaId", ""))))
                     if "quotaValue" in violation:
-                        parsed.quota_values.append(str(violation["quotaValue"]))
+                        parsed.quota_values.append(redact(str(violation["quotaValue"])))
         elif kind.endswith("google.rpc.RetryInfo"):
             parsed.retry_delay = parse_duration(detail.get("retryDelay"))
         elif kind.endswith("google.rpc.BadRequest"):
@@ -121,27 +124,28 @@ def parse_error_body(body: bytes | str) -> ErrorBody:
                 if isinstance(violation, dict):
                     said = ": ".join(str(violation[k]) for k in ("field", "description")
                                      if violation.get(k))
-                    parsed.field_violations.append(said or "(unnamed field)")
+                    parsed.field_violations.append(redact(said) or "(unnamed field)")
         elif kind.endswith("google.rpc.Help"):
             for link in detail.get("links") or []:
                 if isinstance(link, dict) and link.get("url"):
-                    parsed.help_links.append(str(link["url"]))
+                    parsed.help_links.append(redact(str(link["url"])))
     return parsed
 
 
 def _detail(status: int, body: ErrorBody) -> str:
+    """The technical account: each piece redacted whole, then shortened."""
     parts = [f"HTTP {status}"]
     if body.status:
-        parts.append(body.status)
+        parts.append(shorten(redact(body.status), 100))
     if body.reasons:
-        parts.append("reason " + ",".join(body.reasons))
+        parts.append(shorten(redact("reason " + ",".join(body.reasons)), 300))
     if body.quota_ids:
-        parts.append("quota " + ",".join(body.quota_ids))
+        parts.append(shorten(redact("quota " + ",".join(body.quota_ids)), 300))
     said = body.message or body.raw_text
     if said:
-        parts.append(said[:500])
+        parts.append(shorten(redact(said), 500))
     if body.field_violations:
-        parts.append("fields: " + "; ".join(body.field_violations)[:300])
+        parts.append(shorten(redact("fields: " + "; ".join(body.field_violations)), 300))
     return redact(" ".join(parts))
 
 
@@ -163,10 +167,10 @@ def _setting_refused(body: ErrorBody) -> str | None:
     # A violation inside ``contents`` concerns this request's photo or text, not a setting.
     settings = [v for v in body.field_violations if not v.startswith("contents")]
     if settings:
-        return shorten(settings[0], 70)
+        return shorten(redact(settings[0]), 70)
     if _SETTING_WORDS.search(said) or ("invalid json payload" in said.lower()
                                        and _SETTING_FIELD.search(said)):
-        return shorten(_first_sentence(said), 70)
+        return shorten(redact(_first_sentence(said)), 70)
     return None
 
 
@@ -239,7 +243,8 @@ def classify_error(status: int, body: bytes | str, model: str,
             return account(AccountProblemKind.BAD_SETTING, bad_setting_message(model, setting))
         said = said or "no reason given"
         return GenerationFailedError(
-            redact(f"The image service could not use this photo: {shorten(said, 200)}"), detail)
+            "The image service could not use this photo: " + shorten(redact(said), 200),
+            detail)
     if status == 413:
         return GenerationFailedError("The photo is too large for the image service.", detail)
     return GenerationFailedError(
@@ -247,5 +252,7 @@ def classify_error(status: int, body: bytes | str, model: str,
 
 
 def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters. It cuts whatever it is given: redact
+    the whole text first (a key cut in two is no longer the key ``redact`` looks for)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -15,7 +15,7 @@ from app.core.config import ConfigError
 from app.core.logging_setup import redact, register_secret
 from app.core.secrets import ENV_VAR
 from app.services.errors import AccountProblemError, AccountProblemKind
-from app.services.gemini_errors import classify_error
+from app.services.gemini_errors import classify_error, shorten
 
 NO_KEY_MESSAGE = (f"No Gemini API key is set. Set the {ENV_VAR} environment variable, or store "
                   "the key with `productsnap key set` (or in Settings).")
@@ -79,7 +79,7 @@ def read_models_page(response: httpx.Response) -> Any:
         raise AccountProblemError(
             AccountProblemKind.SERVICE_UNREACHABLE,
             "The image service answered the model list with something the app cannot read. "
-            "Try again later.", redact(response.text[:200])) from None
+            "Try again later.", shorten(redact(response.text[:10_000]), 200)) from None
 
 
 def unreachable(error: Exception) -> AccountProblemError:
