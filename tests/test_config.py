@@ -142,6 +142,8 @@ EXPECTED_TYPES: dict[str, type | tuple[type, ...]] = {
     "default_style": str,
     "start_on_drop": bool,
     "notifications": bool,
+    "ask_above_usd": float,
+    "request_deadline_s": float,
 }
 
 

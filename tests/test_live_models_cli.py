@@ -157,3 +157,31 @@ def test_paid_attempts_without_an_image_are_recorded_and_counted_in_the_month(
     month = usage_this_month(store)
     store.close()
     assert month.cost_usd == pytest.approx(2 * one_attempt)
+
+
+def test_max_cost_stops_a_run_that_would_cost_more_before_sending_anything(
+        tmp_path: Path, data_dir: Path, out_dir: Path) -> None:
+    with GeminiStandIn() as server:
+        env = _env(data_dir, out_dir, server, NANO_BANANA_MODEL="gemini-2.5-flash-image")
+        photos = str(_photos(tmp_path / "in", 3))
+        refused = generate(env, photos, "--max-cost", "0.10")  # 3 x $0.0387 = $0.12
+        assert refused.returncode == 2, refused.stderr
+        assert "3 photo(s) would cost about $0.12, more than --max-cost $0.10" in refused.stderr
+        assert posts(server) == [] and lines(refused) == []
+        allowed = generate(env, photos, "--max-cost", "0.20")
+        assert allowed.returncode == 0, allowed.stderr
+        assert len(posts(server)) == 3
+
+
+def test_the_request_deadline_is_a_setting(tmp_path: Path, data_dir: Path,
+                                           out_dir: Path) -> None:
+    from tests import gemini_standin as g
+
+    with GeminiStandIn() as server:
+        server.enqueue(g.Answer(body=g.success().body, trickle=0.5))
+        env = _env(data_dir, out_dir, server, NANO_BANANA_MODEL="gemini-2.5-flash-image",
+                   PRODUCTSNAP_REQUEST_DEADLINE_S="10")
+        result = generate(env, str(_photos(tmp_path / "in", 1)), "--parallel", "1")
+    assert result.returncode == 1, result.stderr
+    (line,) = lines(result)
+    assert line["status"] == "failed" and "over 10 seconds" in str(line["error"])

@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.core.config import Config, ConfigError, Mode, describe, load_config
@@ -38,6 +38,9 @@ PHOTO_EXTENSIONS = frozenset({
 })
 NO_DISPLAY = ("productsnap: there is no display to open the window on. To work without a window "
               "use `productsnap generate PHOTO...`; see `productsnap --help`.")
+
+if TYPE_CHECKING:
+    from app.core.engine import Engine
 
 log = logging.getLogger("app.cli")
 
@@ -99,15 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--rpm", type=int, metavar="N",
                      help="at most N requests to the API in any 60-second window")
     gen.add_argument("--json", action="store_true", help="one JSON object per job on stdout")
+    gen.add_argument("--max-cost", type=float, metavar="USD",
+                     help="live mode: stop before sending anything when the estimate is higher")
 
     resume = sub.add_parser("resume", help="finish the jobs an earlier run left unfinished")
     resume.add_argument("--json", action="store_true")
+    resume.add_argument("--max-cost", type=float, metavar="USD",
+                        help="live mode: stop before sending when the estimate is higher")
 
     retry = sub.add_parser("retry", help="queue failed (or cancelled) jobs again and run them")
     retry.add_argument("job_ids", nargs="*", metavar="JOB_ID",
                        help="the jobs to try again (see `productsnap jobs`)")
     retry.add_argument("--failed", action="store_true", help="every failed job")
     retry.add_argument("--json", action="store_true")
+    retry.add_argument("--max-cost", type=float, metavar="USD",
+                       help="live mode: stop before sending when the estimate is higher")
 
     jobs = sub.add_parser("jobs", help="list every job with its status")
     jobs.add_argument("--json", action="store_true")
@@ -215,6 +224,8 @@ def _run(config: Config, args: argparse.Namespace) -> int:
         # Anything else (a retired model, a refused key, no connection) meets the first job
         # again: the queue pauses with the photos queued, and the run ends with exit code 3.
     try:
+        if args.max_cost is not None and not _within_budget(engine, args):
+            return EXIT_USAGE
         if args.command == "retry":
             from app.cli.batch import requeue_for_retry
 
@@ -226,6 +237,27 @@ def _run(config: Config, args: argparse.Namespace) -> int:
         return run_batch(engine, paths=paths, style=style, as_json=args.json)
     finally:
         engine.close()
+
+
+def _within_budget(engine: Engine, args: argparse.Namespace) -> bool:
+    """``--max-cost``: the run's estimate, checked before anything is queued or sent."""
+    from app.core.photos import collect_photos
+
+    if args.command == "generate":
+        photos, _ = collect_photos(args.paths, exclude=(engine.config.paths.data,
+                                                        engine.config.output_dir))
+        count = len(photos)
+    else:
+        count = len(engine.queued())
+        if args.command == "retry":
+            count += len(args.job_ids) if args.job_ids else len(engine.retryable_failed())
+    estimate = engine.estimate_cost(count)
+    if estimate is not None and estimate <= args.max_cost:
+        return True
+    said = f"about ${estimate:.2f}" if estimate is not None else "an amount the app cannot tell"
+    print(f"productsnap: {count} photo(s) would cost {said}, more than --max-cost "
+          f"${args.max_cost:.2f}. Nothing was sent.", file=sys.stderr)
+    return False
 
 
 def _list_jobs(config: Config, as_json: bool) -> int:

@@ -71,6 +71,17 @@ def _parse_positive_int(raw: str, name: str, upper: int) -> int:
     return number
 
 
+def _parse_amount(raw: str | float, name: str, upper: float) -> float:
+    """A number from 0 to ``upper`` (dollars, seconds); "0.5" and "$0.50" alike."""
+    try:
+        number = float(str(raw).strip().lstrip("$"))
+    except ValueError:
+        raise ConfigError(f"{name} must be a number from 0 to {upper:g}, not {raw!r}.") from None
+    if not 0 <= number <= upper:
+        raise ConfigError(f"{name} must be a number from 0 to {upper:g}, not {raw!r}.")
+    return number
+
+
 def _parse_bool(raw: str | bool, name: str) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -123,6 +134,12 @@ FIELDS: tuple[Field, ...] = (
     Field("default_style", None, lambda: "studio_white", _parse_text),
     Field("start_on_drop", None, lambda: True, _parse_bool),
     Field("notifications", None, lambda: True, _parse_bool),
+    # Live mode asks before a batch that costs more than this (0: always asks).
+    Field("ask_above_usd", "PRODUCTSNAP_ASK_ABOVE_USD", lambda: 0.5,
+          lambda raw, name: _parse_amount(raw, name, 10_000)),
+    # The whole exchange of one request: 4K images on the slowest model take a minute or two.
+    Field("request_deadline_s", "PRODUCTSNAP_REQUEST_DEADLINE_S", lambda: 300.0,
+          lambda raw, name: max(10.0, _parse_amount(raw, name, 3600))),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -211,6 +228,14 @@ class Config:
     @property
     def notifications(self) -> bool:
         return self._typed("notifications", bool)
+
+    @property
+    def ask_above_usd(self) -> float:
+        return self._typed("ask_above_usd", float)
+
+    @property
+    def request_deadline_s(self) -> float:
+        return self._typed("request_deadline_s", float)
 
     def with_overrides(self, **raw: Any) -> Config:
         """This configuration with values given on the command line (not saved)."""

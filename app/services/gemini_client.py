@@ -170,7 +170,8 @@ class GeminiImageClient:
                      api_key=api_key if api_key is not None else resolve_api_key(config),
                      spool_dir=spool_dir or config.paths.spool,
                      parallel=parallel or config.parallel, rpm=rpm or config.rpm,
-                     transport=transport, sleep=sleep, image_size=config.image_size, **options)
+                     transport=transport, sleep=sleep, image_size=config.image_size,
+                     **{"deadline_s": config.request_deadline_s, **options})
         if catalog is not None or client.model == AUTOMATIC:
             try:
                 client.choose(catalog)

@@ -22,11 +22,11 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from app.services.errors import GenerationFailedError  # noqa: E402
-from app.services.gemini_client import GeminiImageClient  # noqa: E402
-from app.services.styles import get_style  # noqa: E402
-from tests import gemini_standin as g  # noqa: E402
-from tests.gemini_standin import API_KEY, GeminiStandIn  # noqa: E402
+from app.services.errors import GenerationFailedError
+from app.services.gemini_client import GeminiImageClient
+from app.services.styles import get_style
+from tests import gemini_standin as g
+from tests.gemini_standin import API_KEY, GeminiStandIn
 
 
 def peak_mb() -> float:
