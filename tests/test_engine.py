@@ -241,3 +241,48 @@ def test_a_setting_live_mode_cannot_use_pauses_instead_of_failing_jobs(
     assert caught.value.kind is AccountProblemKind.BAD_SETTING
     assert "NANO_BANANA_API_URL" in caught.value.message
     assert engine.store.get(job.id).status is JobStatus.QUEUED
+
+
+def test_a_small_photo_runs_with_a_warning_for_its_tile(mock_config: Config,
+                                                       tmp_path: Path) -> None:
+    engine = Engine(mock_config)
+    small = tmp_path / "supplier-thumb.jpg"
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(small)
+    done = engine.process(engine.add_photos([small], "studio_white").jobs[0].id)
+    assert done.status is JobStatus.COMPLETED
+    assert done.warning == "Small photo: the result may lack detail."
+    big = engine.process(engine.add_photos([_photo(tmp_path / "big.jpg")], "studio_white")
+                         .jobs[0].id)
+    assert big.warning is None
+
+
+def test_retry_leaves_photos_that_can_never_work_and_another_version_links_to_the_first(
+        mock_config: Config, tmp_path: Path) -> None:
+    engine = Engine(mock_config)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    gone = engine.process(engine.add_photos([empty], "studio_white").jobs[0].id)
+    assert gone.status is JobStatus.FAILED and not gone.retryable
+    assert engine.retryable_failed() == []
+    done = engine.process(engine.add_photos([_photo(tmp_path / "a.jpg")], "flat_lay").jobs[0].id)
+    (again,) = engine.make_another_version([done.id, gone.id]).jobs  # only finished ones
+    assert (again.parent_id, again.style, again.source_path) == (
+        done.id, "flat_lay", done.source_path)
+    second = engine.process(again.id)
+    assert second.status is JobStatus.COMPLETED and second.output_path != done.output_path
+
+
+def test_clearing_history_keeps_exported_results_and_says_what_it_freed(
+        mock_config: Config, tmp_path: Path) -> None:
+    engine = Engine(mock_config)
+    done = engine.process(engine.add_photos([_photo(tmp_path / "a.jpg")], "flat_lay").jobs[0].id)
+    own = [Path(p) for p in (done.upload_path, done.result_path, done.thumbnail_path,
+                             done.result_thumbnail_path) if p]
+    assert len(own) == 4
+    own_bytes = sum(p.stat().st_size for p in own)
+    size_before = engine.data_folder_size()
+    cleared = engine.clear_history()
+    assert (cleared.removed, cleared.bytes_freed) == (1, own_bytes)
+    assert engine.store.all() == [] and not any(p.exists() for p in own)
+    assert Path(done.output_path or "").exists()  # the user's copy stays
+    assert engine.data_folder_size() < size_before

@@ -34,7 +34,8 @@ COMMANDS = ("generate", "resume", "retry", "jobs", "modes", "key", "self-test")
 # app.images.intake.IMAGE_EXTENSIONS, copied so that telling a photo from a mistyped command does
 # not load Pillow (a test keeps the two equal).
 PHOTO_EXTENSIONS = frozenset({
-    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".gif",
+    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp",
+    ".gif",
 })
 NO_DISPLAY = ("productsnap: there is no display to open the window on. To work without a window "
               "use `productsnap generate PHOTO...`; see `productsnap --help`.")

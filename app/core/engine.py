@@ -27,7 +27,7 @@ from app.core.storage import Storage
 from app.core.storage_problems import storage_problem
 from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
-from app.images.intake import make_thumbnail, prepare_photo, read_photo
+from app.images.intake import SMALL_LONG_EDGE, make_thumbnail, prepare_photo, read_photo
 from app.services.errors import (
     AccountProblemError,
     AccountProblemKind,
@@ -51,6 +51,7 @@ JobListener = Callable[[Job], None]
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
 DEMO_FOLDER = "Demo"
+SMALL_PHOTO = "Small photo: the result may lack detail."
 UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
 
 
@@ -425,6 +426,8 @@ class Engine:
         thumb = self.storage.write_thumbnail(job.id, "source", prepared.thumbnail,
                                              prepared.thumbnail_mime)
         values: dict[str, Any] = {"upload_path": str(upload), "thumbnail_path": str(thumb)}
+        if max(prepared.original_size) < SMALL_LONG_EDGE:
+            values["warning"] = SMALL_PHOTO
         if job.source_hash is None:
             values["source_hash"] = hashlib.sha256(raw).hexdigest()
         return self.store.update(job.id, **values)

@@ -26,11 +26,15 @@ from app.services.errors import PhotoUnusableError
 pillow_heif.register_heif_opener()
 
 IMAGE_EXTENSIONS: frozenset[str] = frozenset({
-    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".gif",
+    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff",
+    ".bmp", ".gif",
 })
 MAX_UPLOAD_EDGE = 2048
-MIN_LONG_EDGE = 256
-MIN_SHORT_EDGE = 100
+# Supplier thumbnails are where many shops start: accepted down to 64 px, with a warning on the
+# tile below SMALL_LONG_EDGE (the result may lack detail).
+MIN_LONG_EDGE = 64
+MIN_SHORT_EDGE = 64
+SMALL_LONG_EDGE = 512
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_PIXELS = 120_000_000  # above 108 MP phone sensors; a bigger header is a bomb, not a photo
 # Upload copies may come out a little under MAX_UPLOAD_EDGE: a cheap integer reduction (or JPEG
@@ -43,7 +47,7 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # Only the formats we promise (JPEG covers MPO): exotic decoders (EPS runs Ghostscript) stay
 # out of reach of a file that merely claims to be a photo.
-_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "TIFF", "BMP", "GIF")
+_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "AVIF", "TIFF", "BMP", "GIF")
 _ORIENTATION_TAG = 0x0112
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
@@ -53,7 +57,7 @@ _TRANSPOSE = {
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 _NOT_AN_IMAGE = ("This file is not a photo ProductSnap can read. "
-                 "Use a JPEG, PNG, WEBP, HEIC, TIFF, BMP or GIF file.")
+                 "Use a JPEG, PNG, WEBP, HEIC, AVIF, TIFF, BMP or GIF file.")
 _TRUNCATED = ("This photo file is incomplete (it was cut off, perhaps by an interrupted copy or "
               "download). Copy the original photo again.")
 _DAMAGED = ("This photo is damaged or saved in a way ProductSnap cannot read. "
