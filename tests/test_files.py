@@ -50,3 +50,15 @@ def test_output_names_follow_the_pattern_and_stay_safe() -> None:
     assert output_name("/p/mug.jpg", "flat_lay", "{style}-{name}", ".jpg") == "flat_lay-mug.jpg"
     assert output_name("/p/mug.jpg", "banner", "{nope}", ".png") == "mug_banner.png"
     assert output_name("/p/a.jpg", "x", "sub/dir:{name}", ".png") == "sub_dir_a.png"
+
+
+def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    expected = 0o666 & ~umask
+    first = atomic_write_bytes(tmp_path / "result.png", b"x")
+    second = atomic_write_new(tmp_path / "export.png", b"y")
+    for path in (first, second):
+        assert stat.S_IMODE(path.stat().st_mode) == expected  # not mkstemp's 0600

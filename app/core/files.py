@@ -9,6 +9,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+# mkstemp makes files only their owner can read (0600); the files the app writes for the user
+# get the permissions any other program's would: 0666 less the umask (read once, at import,
+# while the process has one thread: os.umask can only be read by setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 _OUR_PART = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")  # tempfile.mkstemp's random part
 
 
@@ -34,6 +41,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> Path
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with contextlib.suppress(OSError):  # a file system without modes (FAT) keeps its own
+            os.fchmod(fd, FILE_MODE)
     try:
         with naming(path), os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -57,6 +66,8 @@ def atomic_write_new(path: Path, data: bytes) -> Path:
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with contextlib.suppress(OSError):  # a file system without modes (FAT) keeps its own
+            os.fchmod(fd, FILE_MODE)
     try:
         with naming(path), os.fdopen(fd, "wb") as handle:
             handle.write(data)
