@@ -143,6 +143,7 @@ EXPECTED_TYPES: dict[str, type | tuple[type, ...]] = {
     "start_on_drop": bool,
     "notifications": bool,
     "ask_above_usd": float,
+    "monthly_budget_usd": (float, type(None)),
     "request_deadline_s": float,
 }
 

@@ -185,3 +185,27 @@ def test_the_request_deadline_is_a_setting(tmp_path: Path, data_dir: Path,
     assert result.returncode == 1, result.stderr
     (line,) = lines(result)
     assert line["status"] == "failed" and "over 10 seconds" in str(line["error"])
+
+
+def test_the_monthly_budget_stops_sending_and_requests_in_flight_cannot_pass_it(
+        tmp_path: Path, data_dir: Path, out_dir: Path) -> None:
+    with GeminiStandIn(latency=1.0) as server:  # answers take a second: four go out at once
+        env = _env(data_dir, out_dir, server, NANO_BANANA_MODEL="gemini-2.5-flash-image",
+                   PRODUCTSNAP_MONTHLY_BUDGET="0.10")
+        result = generate(env, str(_photos(tmp_path / "in", 6)), "--parallel", "4")
+        assert result.returncode == 3, result.stderr
+        assert "This month's budget of $0.10 would be passed" in result.stderr
+        assert "productsnap resume" in result.stderr
+        statuses = sorted(str(line["status"]) for line in lines(result))
+        assert statuses == ["completed", "completed"] + ["queued"] * 4
+        spent = sum(float(str(line["cost_usd"])) for line in lines(result))
+        assert spent <= 0.10 and len(posts(server)) == 2  # never past it, even in parallel
+
+        again = subprocess.run([sys.executable, "-m", "app", "resume", "--json"], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode == 3 and len(posts(server)) == 2  # still over: nothing sent
+        env["PRODUCTSNAP_MONTHLY_BUDGET"] = "1.00"
+        raised = subprocess.run([sys.executable, "-m", "app", "resume", "--json"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert raised.returncode == 0, raised.stderr
+        assert [line["status"] for line in lines(raised)] == ["completed"] * 4

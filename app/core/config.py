@@ -137,6 +137,9 @@ FIELDS: tuple[Field, ...] = (
     # Live mode asks before a batch that costs more than this (0: always asks).
     Field("ask_above_usd", "PRODUCTSNAP_ASK_ABOVE_USD", lambda: 0.5,
           lambda raw, name: _parse_amount(raw, name, 10_000)),
+    # Live requests that would take this month's spend past it are not sent (0 or unset: none).
+    Field("monthly_budget_usd", "PRODUCTSNAP_MONTHLY_BUDGET", lambda: None,
+          lambda raw, name: _parse_amount(raw, name, 1_000_000) or None),
     # The whole exchange of one request: 4K images on the slowest model take a minute or two.
     Field("request_deadline_s", "PRODUCTSNAP_REQUEST_DEADLINE_S", lambda: 300.0,
           lambda raw, name: max(10.0, _parse_amount(raw, name, 3600))),
@@ -232,6 +235,10 @@ class Config:
     @property
     def ask_above_usd(self) -> float:
         return self._typed("ask_above_usd", float)
+
+    @property
+    def monthly_budget_usd(self) -> float | None:
+        return self._optional("monthly_budget_usd", float)
 
     @property
     def request_deadline_s(self) -> float:

@@ -8,7 +8,6 @@ collected rather than paid for twice, and an exported file is not exported again
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sqlite3
 import threading
@@ -17,9 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from app.core.budget import MonthlyBudget
 from app.core.config import Config, ConfigError, Mode
 from app.core.history import Cleared, clear_history, folder_size
-from app.core.job import ERROR_KIND_PHOTO, Job, JobStatus
+from app.core.job import Job, JobStatus
+from app.core.job_files import JobFiles
 from app.core.logging_setup import redact
 from app.core.model_notices import ModelNotices
 from app.core.photos import AddResult, collect_photos, file_hash
@@ -27,7 +28,7 @@ from app.core.storage import Storage
 from app.core.storage_problems import storage_problem
 from app.core.store import NewJob, open_job_store
 from app.core.usage import UsageTotals, usage_this_month, usage_today
-from app.images.intake import SMALL_LONG_EDGE, make_thumbnail, prepare_photo, read_photo
+from app.images.intake import make_thumbnail
 from app.services.errors import (
     AccountProblemError,
     AccountProblemKind,
@@ -50,8 +51,7 @@ JobListener = Callable[[Job], None]
 
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
-DEMO_FOLDER = "Demo"
-SMALL_PHOTO = "Small photo: the result may lack detail."
+BUDGET_MARGIN = 1.15  # input and thinking tokens on top of the image's list price
 UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
 
 
@@ -63,6 +63,7 @@ class Engine:
         # set aside and a new history begins, with ``store_notice`` saying so for the user.
         self.store, self.store_notice = open_job_store(config.paths.ensure().database)
         self.storage = Storage(config.paths)
+        self.files = JobFiles(self.store, self.storage, lambda: self.config)
         self._client = client
         self._client_options = client_options or {}
         self._client_lock = threading.Lock()
@@ -73,6 +74,8 @@ class Engine:
         # in memory there, and a client rebuilt on resume still finds it.
         self.spool = ResultSpool(config.paths.spool)
         self.notices = ModelNotices()
+        self.budget = MonthlyBudget(config.monthly_budget_usd,
+                                    lambda: usage_this_month(self.store).cost_usd)
 
     # -- the client is built on first use: live mode without a key still shows the history ---
 
@@ -121,6 +124,7 @@ class Engine:
             self._client = None
             self.notices.choice = None  # the next client chooses again
             self.config = config
+            self.budget.limit_usd = config.monthly_budget_usd
 
     def _clients(self) -> list[NanoBananaClient]:
         with self._client_lock:
@@ -299,7 +303,7 @@ class Engine:
             raise JobError(f"The style {job.style!r} does not exist any more. "
                            "Choose another style and try again.") from error
 
-        data, mime = self._stored_result(job)
+        data, mime = self.files.stored_result(job)
         if data is None:
             data, mime, job = self._generate(job, style, client, cancel, on_progress)
             job = self.store.update(job.id, result_path=str(
@@ -308,74 +312,15 @@ class Engine:
             try:
                 thumb, thumb_mime = make_thumbnail(data)
             except PhotoUnusableError as error:
-                self._forget_result(job, client)  # a retry must ask again, not reuse this
+                self.files.forget_result(job, client)  # a retry must ask again, not reuse this
                 raise GenerationFailedError(UNREADABLE_RESULT, error.detail) from error
             job = self.store.update(job.id, result_thumbnail_path=str(
                 self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
-        job = self._export(job, data, mime)
+        job = self.files.export(job, data, mime)
         finished = self.store.complete(job.id)
         if job.client_job_id:
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
-
-    def _forget_result(self, job: Job, client: NanoBananaClient) -> None:
-        if job.client_job_id:
-            client.discard(job.client_job_id)
-        if job.result_path:
-            Path(job.result_path).unlink(missing_ok=True)
-        self.store.update(job.id, client_job_id=None, request_sent_at=None, result_path=None,
-                          result_mime=None)
-
-    def _export(self, job: Job, data: bytes, mime: str) -> Job:
-        """Copy the result to the output folder exactly once, even across a kill.
-
-        The chosen name is recorded before the file is written, so a restart finishes the
-        same file instead of adding a second copy beside it.
-        """
-        if job.output_path:
-            target = Path(job.output_path)
-            try:
-                if target.read_bytes() == data:
-                    return job
-            except OSError:
-                pass
-        else:
-            # Where the run that queued it asked (a resume after a kill writes to the same
-            # --out folder); demo results in a Demo subfolder, "demo" in their names, so they
-            # never sit beside a paid result.
-            folder = Path(job.output_dir or self.config.output_dir)
-            pattern = job.filename_pattern or self.config.filename_pattern
-            if job.mode == Mode.MOCK.value:
-                folder, pattern = folder / DEMO_FOLDER, pattern + "_demo"
-            target = self.storage.output_target(job.source_path, job.style, mime, folder,
-                                                pattern)
-            job = self.store.update(job.id, output_path=str(target))
-        written = self.storage.export(target, data)
-        if written != target:
-            job = self.store.update(job.id, output_path=str(written))
-        return job
-
-    def _stored_result(self, job: Job) -> tuple[bytes | None, str]:
-        """A result already stored by an earlier, interrupted run, when it is still whole. A
-        stored file the disk lost or garbled is not exported: the result is collected again
-        from the spool or, when that is gone too, made again from the stored upload."""
-        if not (job.result_path and job.result_mime):
-            return None, ""
-        from app.images.thumbnails import is_complete_image
-
-        try:
-            data: bytes | None = Path(job.result_path).read_bytes()
-        except OSError:
-            data = None
-        if data is not None and is_complete_image(data):
-            return data, job.result_mime
-        log.warning("The stored result of job %s is missing or damaged; getting it again",
-                    job.id)
-        with contextlib.suppress(OSError):
-            Path(job.result_path).unlink(missing_ok=True)
-        self.store.update(job.id, result_path=None, result_mime=None,
-                          result_thumbnail_path=None)
-        return None, ""
 
     def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
@@ -388,49 +333,53 @@ class Engine:
             except LookupError:
                 status = None
         if status is None:
-            job = self._prepare_upload(job)
+            job = self.files.prepare_upload(job)
             if on_progress:
                 on_progress(job)
             self._check_cancel(job.id, cancel)
-            # The id is recorded before the request goes out: if the app is killed after the
-            # paid answer arrived (the client spools it under this id), the restart collects it.
-            job = self.store.request_started(job.id, client.new_job_id())
-            assert job.client_job_id is not None
-            created = client.create_job(Path(job.upload_path or ""), style,
-                                        job_id=job.client_job_id, cancel=cancel)
-            status = client.get_job_status(created["job_id"])
+            # Held against the monthly budget from before the request until its real cost is
+            # on the job: requests in flight together cannot pass the budget.
+            with self.budget.reserve(job.id, self._estimate_one(client)):
+                job, status = self._send(job, style, client, cancel)
+                job = self._record_billing(job, status)
+        else:
+            job = self._record_billing(job, status)  # collected: counted once, if not yet
+        data = client.download_result(status["output_url"])
+        return data, str(status.get("mime_type") or "image/png"), job
+
+    def _send(self, job: Job, style: Style, client: NanoBananaClient,
+              cancel: threading.Event | None) -> tuple[Job, dict[str, Any]]:
+        # The id is recorded before the request goes out: if the app is killed after the paid
+        # answer arrived (the client spools it under this id), the restart collects it.
+        job = self.store.request_started(job.id, client.new_job_id())
+        assert job.client_job_id is not None
+        created = client.create_job(Path(job.upload_path or ""), style,
+                                    job_id=job.client_job_id, cancel=cancel)
+        return job, client.get_job_status(created["job_id"])
+
+    def _record_billing(self, job: Job, status: dict[str, Any]) -> Job:
+        """The money is spent the moment the answer arrived, whatever happens next."""
         if status.get("status") != "completed":
             raise GenerationFailedError("The image service did not finish this photo. Try again.",
                                         f"status {status.get('status')!r}")
         usage = dict(status.get("usage") or {})
-        if job.client_job_id:
-            # The money is spent the moment the answer arrived, whatever happens next.
-            job = self.store.record_billing(
-                job.id, job.client_job_id, cost_usd=float(usage.get("cost_usd") or 0.0),
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                output_tokens=int(usage.get("output_tokens") or 0),
-                thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
-        data = client.download_result(status["output_url"])
-        return data, str(status.get("mime_type") or "image/png"), job
-
-    def _prepare_upload(self, job: Job) -> Job:
-        if job.upload_path and Path(job.upload_path).exists():
+        if not job.client_job_id:
             return job
-        try:
-            raw = read_photo(Path(job.source_path))
-            prepared = prepare_photo(raw, name=job.name)
-        except PhotoUnusableError as error:
-            error.kind = ERROR_KIND_PHOTO  # gone, empty, not a photo: retrying cannot help
-            raise
-        upload = self.storage.write_upload(job.id, prepared.data, prepared.extension)
-        thumb = self.storage.write_thumbnail(job.id, "source", prepared.thumbnail,
-                                             prepared.thumbnail_mime)
-        values: dict[str, Any] = {"upload_path": str(upload), "thumbnail_path": str(thumb)}
-        if max(prepared.original_size) < SMALL_LONG_EDGE:
-            values["warning"] = SMALL_PHOTO
-        if job.source_hash is None:
-            values["source_hash"] = hashlib.sha256(raw).hexdigest()
-        return self.store.update(job.id, **values)
+        return self.store.record_billing(
+            job.id, job.client_job_id, cost_usd=float(usage.get("cost_usd") or 0.0),
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            output_tokens=int(usage.get("output_tokens") or 0),
+            thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
+
+    def _estimate_one(self, client: NanoBananaClient) -> float | None:
+        """What one request may cost, for the budget: the list price with a margin for the
+        photo's input tokens and the model's thinking (demo mode: nothing)."""
+        if client.mode is Mode.MOCK:
+            return 0.0
+        from app.services.pricing import price_per_image
+
+        price = price_per_image(client.model or "", self.config.image_size)
+        return None if price is None else price * BUDGET_MARGIN
 
     # -- queue operations --------------------------------------------------------------------
 

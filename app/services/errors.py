@@ -72,6 +72,8 @@ class AccountProblemKind(StrEnum):
     # The machine, not the photo: a folder the app writes to is full, read-only or not
     # writable. A result already paid for is kept and exported once the folder is fixed.
     STORAGE = "storage"
+    # The month's spend would pass the budget the user set: raise it, or wait for next month.
+    BUDGET = "budget"
 
 
 class AccountProblemError(Exception):
