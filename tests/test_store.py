@@ -144,3 +144,21 @@ def test_remove_forgets_jobs_but_not_running_ones(store: JobStore) -> None:
     assert [j.id for j in removed] == [a.id]
     assert store.find(a.id) is None and store.find(b.id) is not None
     assert time.time() >= b.created_at
+
+
+def test_spend_is_counted_per_day_failed_paid_attempts_included(store: JobStore) -> None:
+    from app.core.usage import usage_by_day_this_month
+
+    done, blocked, demo = store.add([
+        NewJob("/p/a.jpg", "studio_white", "live"), NewJob("/p/b.jpg", "studio_white", "live"),
+        NewJob("/p/c.jpg", "studio_white", "mock")])
+    for job in (done, blocked, demo):
+        store.claim(job.id, job.mode, None)
+    store.record_billing(done.id, "gem_000000000001", cost_usd=0.0387, prompt_tokens=298,
+                         output_tokens=1290, thoughts_tokens=0)
+    store.complete(done.id)
+    store.fail(blocked.id, "blocked", spent_usd=0.0004)
+    store.complete(demo.id)
+    ((day, totals),) = usage_by_day_this_month(store)
+    assert day == date.today()
+    assert totals.cost_usd == pytest.approx(0.0391) and totals.images == 1

@@ -37,3 +37,12 @@ def usage_today(store: JobStore) -> UsageTotals:
 def usage_this_month(store: JobStore) -> UsageTotals:
     today = date.today()
     return usage_in_month(store, today.year, today.month)
+
+
+def usage_by_day_this_month(store: JobStore) -> list[tuple[date, UsageTotals]]:
+    """Each day of this month that had live spend, with what it cost and made."""
+    today = date.today()
+    start = date(today.year, today.month, 1)
+    end = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    return [(date.fromisoformat(day), UsageTotals(cost, images))
+            for day, cost, images in store.cost_by_day(_midnight(start), _midnight(end))]

@@ -155,6 +155,18 @@ class JobStore:
         ).fetchone()
         return float(row[0]), int(row[1])
 
+    def cost_by_day(self, start: float, end: float) -> list[tuple[str, float, int]]:
+        """Money spent and images made per local day ("2026-11-03") in [start, end)."""
+        rows = self._connection().execute(
+            "SELECT date(COALESCE(finished_at, started_at, created_at), 'unixepoch', 'localtime')"
+            " AS day, SUM(cost_usd), SUM(status = 'completed') FROM jobs"
+            " WHERE mode = 'live' AND (cost_usd > 0 OR status = 'completed')"
+            " AND COALESCE(finished_at, started_at, created_at) >= ?"
+            " AND COALESCE(finished_at, started_at, created_at) < ? GROUP BY day ORDER BY day",
+            (start, end),
+        ).fetchall()
+        return [(str(day), float(cost), int(images)) for day, cost, images in rows]
+
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, new_jobs: Sequence[NewJob], batch_id: str | None = None) -> list[Job]:
