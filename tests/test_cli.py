@@ -223,7 +223,8 @@ def test_an_unknown_word_is_neither_a_command_nor_a_photo(headless_env: dict[str
     result = run(["nonsense"], headless_env, timeout=60)
     assert result.returncode == 2, result.stderr
     assert "'nonsense' is not a command or a photo" in result.stderr
-    assert "generate, resume, retry, jobs, modes, key, self-test" in result.stderr
+    assert ("generate, resume, retry, jobs, check, export, presets, modes, key, self-test"
+            in result.stderr)
     assert "Traceback" not in result.stderr
 
 

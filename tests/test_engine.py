@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from app.checks.provenance import COMPOSITE_SYNTHETIC, read_source_type
 from app.core.config import Config, Mode
 from app.core.engine import Engine
 from app.core.job import JobStatus
@@ -37,6 +38,11 @@ class CountingMock(MockNanoBananaClient):
         return super().create_job(image_path, style, job_id=job_id, cancel=cancel)
 
 
+def same_pixels(a: bytes, b: bytes) -> bool:
+    with Image.open(io.BytesIO(a)) as first, Image.open(io.BytesIO(b)) as second:
+        return first.size == second.size and first.tobytes() == second.tobytes()
+
+
 def test_a_photo_becomes_a_completed_job_with_files_in_place(
         mock_config: Config, tmp_path: Path, out_dir: Path) -> None:
     engine = Engine(mock_config)
@@ -59,7 +65,10 @@ def test_a_photo_becomes_a_completed_job_with_files_in_place(
         assert name and Path(name).is_file()
     with Image.open(done.output_path) as result:
         assert result.size == (1024, 1024)
-    assert Path(done.result_path or "").read_bytes() == Path(done.output_path or "").read_bytes()
+    # The user's copy: the same pixels as the result received, labelled as a demo composite.
+    exported = Path(done.output_path or "").read_bytes()
+    assert same_pixels(Path(done.result_path or "").read_bytes(), exported)
+    assert read_source_type(exported) == COMPOSITE_SYNTHETIC
     with Image.open(done.thumbnail_path) as thumb:
         assert max(thumb.size) <= 512
 
@@ -174,7 +183,7 @@ def test_a_stored_result_is_never_asked_for_again(mock_config: Config, tmp_path:
 
     done = engine.process(job.id)
     assert done.status is JobStatus.COMPLETED and client.created == 0
-    assert Path(done.output_path or "").read_bytes() == png.getvalue()
+    assert same_pixels(Path(done.output_path or "").read_bytes(), png.getvalue())
 
 
 def test_an_interrupted_export_is_finished_not_duplicated(mock_config: Config, tmp_path: Path,

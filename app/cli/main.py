@@ -5,6 +5,8 @@
                              [--json]
     productsnap resume [--json]              finish the jobs an earlier run left unfinished
     productsnap retry [JOB_ID... | --failed] [--json]   queue failed jobs again and run them
+    productsnap check FILE... [--preset ID] [--json]     judge photos against a marketplace
+    productsnap export [JOB_ID... | --all | --last] --preset ID [--fix] [--out DIR] [--json]
     productsnap jobs [--json]                list every job in the store with its status
     productsnap modes                        list the style ids with their names
     productsnap key set | clear | status     the API key in the OS keyring
@@ -30,7 +32,8 @@ from app.core.config import Config, ConfigError, Mode, describe, load_config
 from app.core.logging_setup import redact, setup_logging
 
 EXIT_USAGE = 2
-COMMANDS = ("generate", "resume", "retry", "jobs", "modes", "key", "self-test")
+COMMANDS = ("generate", "resume", "retry", "jobs", "check", "export", "presets", "modes",
+            "key", "self-test")
 # app.images.intake.IMAGE_EXTENSIONS, copied so that telling a photo from a mistyped command does
 # not load Pillow (a test keeps the two equal).
 PHOTO_EXTENSIONS = frozenset({
@@ -122,6 +125,24 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="list every job with its status")
     jobs.add_argument("--json", action="store_true")
 
+    check = sub.add_parser("check", help="judge image files against a marketplace's rules")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--preset", default="amazon", metavar="ID",
+                       help="marketplace preset (default amazon; see `productsnap presets`)")
+    check.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    export = sub.add_parser("export", help="write finished results as a marketplace wants them")
+    export.add_argument("job_ids", nargs="*", metavar="JOB_ID")
+    which = export.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every finished job")
+    which.add_argument("--last", action="store_true", help="the jobs of the last batch")
+    export.add_argument("--preset", required=True, metavar="ID", help="marketplace preset")
+    export.add_argument("--fix", action="store_true",
+                        help="repair what can be repaired locally (white, centring, size)")
+    export.add_argument("--out", metavar="DIR", help="folder for the exported files")
+    export.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    sub.add_parser("presets", help="list the marketplace presets with their rules")
     sub.add_parser("modes", help="list the style ids with their names")
 
     key = sub.add_parser("key", help="the API key in the OS keyring", fixed_error=KEY_USAGE)
@@ -148,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli.self_test import run_self_test
 
         return run_self_test()
+    if args.command in ("check", "presets"):  # local files only: no history, no settings
+        from app.cli.check_command import run_check, run_presets
+
+        return run_check(args) if args.command == "check" else run_presets()
     if args.command == "modes":
         from app.services.styles import all_styles
 
@@ -178,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "jobs":
             return _list_jobs(config, args.json)
+        if args.command == "export":
+            from app.cli.export_command import run_export
+
+            return run_export(config, args)
         return _run(config, args)
     except StoreError as error:  # made by a newer version, or cannot be opened: nothing ran
         print(f"productsnap: {error.message}", file=sys.stderr)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.checks.provenance import labelled, source_type_for
 from app.core.config import Config, Mode
 from app.core.job import ERROR_KIND_PHOTO, Job
 from app.core.storage import Storage
@@ -44,11 +45,13 @@ class JobFiles:
                           result_mime=None)
 
     def export(self, job: Job, data: bytes, mime: str) -> Job:
-        """Copy the result to the output folder exactly once, even across a kill.
+        """Copy the result to the output folder exactly once, even across a kill, carrying the
+        IPTC label of how it was made (AI or demo composite) and no other metadata.
 
         The chosen name is recorded before the file is written, so a restart finishes the
         same file instead of adding a second copy beside it.
         """
+        data = labelled(data, source_type_for(job))  # the same pixels, not re-encoded
         if job.output_path:
             target = Path(job.output_path)
             try:

@@ -34,6 +34,11 @@ class Style:
     aspect_ratio: str
     prompt: str
     backdrop: tuple[str, str]  # top and bottom colour of the mock mode's backdrop
+    # True for a style whose result keeps the real product's own pixels (a cut-out placed on a
+    # new backdrop) rather than a scene the model drew anew: its exports are labelled
+    # compositeWithTrainedAlgorithmicMedia instead of trainedAlgorithmicMedia. Every current
+    # style asks the model for a whole new picture, so it is false for all of them.
+    keeps_product_pixels: bool = False
 
     @property
     def output_size(self) -> tuple[int, int]:
@@ -52,8 +57,17 @@ def _load() -> dict[str, Style]:
             id=item["id"], name=item["name"], description=item["description"],
             aspect_ratio=item["aspect_ratio"], prompt=f"{item['prompt']} {keep}",
             backdrop=(item["backdrop"][0], item["backdrop"][1]),
+            keeps_product_pixels=_flag(item, "keeps_product_pixels"),
         )
     return styles
+
+
+def _flag(item: dict[str, object], name: str) -> bool:
+    """A true/false field of a style, false when absent; anything else is a broken file."""
+    value = item.get(name, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"style {item.get('id')}: {name} must be true or false, not {value!r}")
+    return value
 
 
 def all_styles() -> list[Style]:
