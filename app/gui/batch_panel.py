@@ -21,11 +21,14 @@ def duration_text(seconds: float, tr: Callable[[str], str]) -> str:
 
 
 def progress_text(batch: BatchProgress, tr: Callable[[str], str],
-                  price_per_image: float | None = None) -> str:
-    """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost."""
+                  price_per_image: float | None = None, paused: bool = False) -> str:
+    """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost.
+    While paused nothing moves, so no time is guessed: the line says "paused" instead."""
     text = tr("%1 of %2 done").replace("%1", str(batch.done)).replace("%2", str(batch.total))
     left = batch.seconds_left()
-    if left is not None and batch.remaining:
+    if paused and batch.remaining:
+        text += tr(" · paused")
+    elif left is not None and batch.remaining:
         text += (tr(", less than a minute left") if left < 60 else
                  tr(", about %1 left").replace("%1", duration_text(left, tr)))
     if price_per_image is not None and batch.remaining:
@@ -80,10 +83,13 @@ class BatchPanel(QWidget):
             self.pause_clicked.emit()
 
     def update_state(self, batch: BatchProgress, *, paused: bool, busy: bool, failed: int,
-                     held: bool = False, price_per_image: float | None = None) -> None:
+                     held: bool = False, price_per_image: float | None = None,
+                     retryable: int | None = None) -> None:
+        """``retryable``: the failed photos worth another try (not those that can never
+        work); the button says how many and is off when there are none."""
         self._paused = paused
         if batch.total:
-            self.label.setText(progress_text(batch, self.tr, price_per_image))
+            self.label.setText(progress_text(batch, self.tr, price_per_image, paused))
             self.bar.setRange(0, batch.total)
             self.bar.setValue(batch.done)
             self.bar.setVisible(True)
@@ -99,4 +105,7 @@ class BatchPanel(QWidget):
                                             else self.tr("Pause the queue"))
         self.pause_button.setEnabled((busy or paused) and not held)
         self.cancel_button.setEnabled(busy)
-        self.retry_button.setEnabled(failed > 0)
+        retry = failed if retryable is None else retryable
+        self.retry_button.setEnabled(retry > 0)
+        self.retry_button.setText(self.tr("Retry %1 failed").replace("%1", str(retry))
+                                  if retry > 1 else self.tr("Retry failed"))

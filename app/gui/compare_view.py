@@ -38,7 +38,9 @@ class CompareView(QWidget):
             "Drag, or use the left and right arrow keys, to compare the photo with the result."))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(240, 200)
+        # Small enough for the detail view to fit a 1024x640 screen beside the gallery; the
+        # view takes whatever room the window has beyond that.
+        self.setMinimumSize(200, 140)
         self.setCursor(Qt.CursorShape.SplitHCursor)
         self._before: QPixmap | None = None
         self._after: QPixmap | None = None
@@ -48,7 +50,7 @@ class CompareView(QWidget):
         self._frame = QRectF()  # where the pictures were last painted
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 380)
+        return QSize(420, 240)
 
     # -- content ---------------------------------------------------------------------------------
 

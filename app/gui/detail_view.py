@@ -1,18 +1,27 @@
 """The detail view of one job: before and after, what it was made with, what it cost, the full
-error when it failed, and the actions on it."""
+error when it failed, a note such as "small photo", and the actions on it.
+
+It sits in a splitter beside the gallery and must fit a laptop's screen: the pictures take the
+room there is, the actions stay in view at the foot, and the pictures and facts scroll when the
+window is short, rather than the panel asking the window to grow.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+import re
+
+from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QToolButton,
@@ -30,8 +39,16 @@ from app.gui.thumbnails import load_image
 PREVIEW_EDGE = 1600
 
 # action ids, shared with the main window
-RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE = (
-    "retry", "cancel", "open", "show", "copy", "save-as", "remove")
+RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE, ANOTHER = (
+    "retry", "cancel", "open", "show", "copy", "save-as", "remove", "another-version")
+
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(path: str) -> str:
+    """A path that can wrap after its separators: a long file name must not make the panel (and
+    the window) wider. For display only; the tooltip keeps the path as it is."""
+    return re.sub(r"([/\\_.-])", r"\1" + _ZERO_WIDTH_SPACE, path)
 
 
 class DetailPanel(QWidget):
@@ -67,15 +84,27 @@ class DetailPanel(QWidget):
         header.addWidget(close)
         layout.addLayout(header)
 
-        self.compare = CompareView(self)
-        layout.addWidget(self.compare, 1)
+        # The pictures and facts scroll when the window is short, the actions stay at the
+        # foot: the panel never asks the window for more height than a laptop's screen has.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(scroll)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        layout.addWidget(scroll, 1)
+
+        self.compare = CompareView(body)
+        column.addWidget(self.compare, 1)
 
         toggle = QHBoxLayout()
         toggle.addStretch(1)
         self._layouts = QButtonGroup(self)
         for mode, label in ((Layout.SLIDER, self.tr("Slider")),
                             (Layout.SIDE_BY_SIDE, self.tr("Side by side"))):
-            button = QPushButton(label, self)
+            button = QPushButton(label, body)
             button.setCheckable(True)
             button.setChecked(mode is Layout.SLIDER)
             button.setAccessibleName(self.tr("Compare: %1").replace("%1", label))
@@ -83,46 +112,89 @@ class DetailPanel(QWidget):
             self._layouts.addButton(button)
             toggle.addWidget(button)
         toggle.addStretch(1)
-        layout.addLayout(toggle)
+        column.addLayout(toggle)
 
+        column.addWidget(self._build_warning(body))
+        self.error = QPlainTextEdit(body)
+        self.error.setReadOnly(True)
+        self.error.setAccessibleName(self.tr("Error"))
+        self.error.setMinimumHeight(60)
+        self.error.setMaximumHeight(110)
+        self.error.hide()
+        column.addWidget(self.error)
+
+        # The actions that apply to the job shown, two to a row: a finished photo has six, a
+        # failed one three, so the panel stays short.
+        self._grid = QGridLayout()
+        self._grid.setSpacing(6)
+        self._arranged: list[str] = []
+        self.buttons: dict[str, QPushButton] = {}
+        for action, label in ((OPEN, self.tr("Open")), (SHOW, self.tr("Show in folder")),
+                              (COPY, self.tr("Copy image")), (SAVE_AS, self.tr("Save as…")),
+                              (ANOTHER, self.tr("Make another version")),
+                              (RETRY, self.tr("Retry")), (CANCEL, self.tr("Cancel")),
+                              (REMOVE, self.tr("Remove from list"))):
+            button = QPushButton(label, self)
+            button.setAccessibleName(label.rstrip("…"))
+            button.clicked.connect(lambda _=False, a=action: self._request(a))
+            button.hide()
+            self.buttons[action] = button
+        self.buttons[ANOTHER].setToolTip(self.tr(
+            "Make this photo again in the same style: a new result, the first one stays"))
+        column.addLayout(self._build_form(body))
+        scroll.setWidget(body)
+        layout.addLayout(self._grid)
+
+    def _build_warning(self, body: QWidget) -> QWidget:
+        """A note on the photo ("small photo: the result may lack detail"), when there is one."""
+        self.warning = QWidget(body)
+        row = QHBoxLayout(self.warning)
+        row.setContentsMargins(0, 0, 0, 0)
+        icon = QLabel(self.warning)
+        edge = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                       .pixmap(QSize(edge, edge)))
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.warning_text = QLabel(self.warning)
+        self.warning_text.setWordWrap(True)
+        self.warning_text.setAccessibleName(self.tr("Note"))
+        self.warning_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.warning_text, 1)
+        self.warning.hide()
+        return self.warning
+
+    def _build_form(self, body: QWidget) -> QFormLayout:
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(4)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.fields: dict[str, QLabel] = {}
         for key, label in (("status", self.tr("Status")), ("style", self.tr("Style")),
                            ("mode", self.tr("Mode")), ("model", self.tr("Model")),
                            ("time", self.tr("Time taken")), ("cost", self.tr("Cost")),
                            ("output", self.tr("Saved as"))):
-            value = QLabel(self)
+            value = QLabel(body)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             value.setAccessibleName(label)
             self.fields[key] = value
             self.form.addRow(label + ":", value)
-        layout.addLayout(self.form)
+        # The path is shown with break points; copying it from there would copy those too.
+        self.fields["output"].setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        return self.form
 
-        self.error = QPlainTextEdit(self)
-        self.error.setReadOnly(True)
-        self.error.setAccessibleName(self.tr("Error"))
-        self.error.setMaximumHeight(110)
-        self.error.hide()
-        layout.addWidget(self.error)
-
-        grid = QGridLayout()
-        grid.setSpacing(6)
-        self.buttons: dict[str, QPushButton] = {}
-        for n, (action, label) in enumerate((
-                (OPEN, self.tr("Open")), (SHOW, self.tr("Show in folder")),
-                (COPY, self.tr("Copy image")), (SAVE_AS, self.tr("Save as…")),
-                (RETRY, self.tr("Retry")), (CANCEL, self.tr("Cancel")),
-                (REMOVE, self.tr("Remove from list")))):
-            button = QPushButton(label, self)
-            button.setAccessibleName(label.rstrip("…"))
-            button.clicked.connect(lambda _=False, a=action: self._request(a))
-            grid.addWidget(button, n // 2, n % 2)
-            self.buttons[action] = button
-        layout.addLayout(grid)
+    def _arrange(self, shown: list[str]) -> None:
+        """Only the buttons in ``shown``, in their order, two to a row."""
+        if shown == self._arranged:
+            return
+        for action in self._arranged:
+            self._grid.removeWidget(self.buttons[action])
+        for n, action in enumerate(shown):
+            self._grid.addWidget(self.buttons[action], n // 2, n % 2)
+        for action, button in self.buttons.items():
+            button.setVisible(action in shown)
+        self._arranged = shown
 
     @property
     def job(self) -> Job | None:
@@ -159,7 +231,10 @@ class DetailPanel(QWidget):
                                     else self.tr("%1 s").replace("%1", f"{seconds:.1f}"))
         self.fields["cost"].setText(self.tr("free (demo)") if job.mode == "mock"
                                     else f"${job.cost_usd:.4f}")
-        self.fields["output"].setText(job.output_path or "—")
+        self.fields["output"].setText(breakable(job.output_path) if job.output_path else "—")
+        self.fields["output"].setToolTip(job.output_path or "")
+        self.warning.setVisible(bool(job.warning))
+        self.warning_text.setText(job.warning or "")
         failed = job.status is JobStatus.FAILED
         self.error.setVisible(failed)
         if failed:
@@ -168,14 +243,16 @@ class DetailPanel(QWidget):
                 text += "\n\n" + self.tr("Details: %1").replace("%1", job.error_detail)
             self.error.setPlainText(text)
         has_result = bool(job.result_path)
-        final = job.status.is_final
-        self.buttons[OPEN].setEnabled(has_result or bool(job.output_path))
-        self.buttons[SHOW].setEnabled(True)
-        self.buttons[COPY].setEnabled(has_result)
-        self.buttons[SAVE_AS].setEnabled(has_result)
-        self.buttons[RETRY].setEnabled(job.status in (JobStatus.FAILED, JobStatus.CANCELLED))
-        self.buttons[CANCEL].setEnabled(not final)
-        self.buttons[REMOVE].setEnabled(job.status is not JobStatus.PROCESSING)
+        applies = {
+            OPEN: has_result or bool(job.output_path), SHOW: True, COPY: has_result,
+            SAVE_AS: has_result, ANOTHER: job.status is JobStatus.COMPLETED,
+            RETRY: job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
+            CANCEL: not job.status.is_final,
+            REMOVE: job.status is not JobStatus.PROCESSING}
+        for action, button in self.buttons.items():
+            button.setEnabled(applies[action])
+        # Remove stays in view while the photo is being made: greyed, where it will be.
+        self._arrange([a for a in self.buttons if applies[a] or a == REMOVE])
 
     def _load_images(self, job: Job) -> None:
         before = job.upload_path or job.source_path

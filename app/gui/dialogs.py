@@ -1,5 +1,5 @@
 """Unexpected exceptions (logged, then a dialog that points to the log folder), About, and the
-live-mode question before paid work resumes."""
+live-mode question before spending: how many photos, which styles, model and size, the total."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
 from app.core.config import Config, Mode
+from app.gui.consent import Spend
 
 log = logging.getLogger("app.gui")
 
@@ -103,23 +104,70 @@ def show_about(parent: QWidget, config: Config) -> None:
     QMessageBox.about(parent, tr("About ProductSnap"), about_text(config))
 
 
-def resume_question(parent: QWidget, count: int, cost: float | None) -> QMessageBox:
-    """Live mode, on start: jobs were left unfinished. Resume (at this cost, when it is known),
-    cancel them, or decide later. Returned unopened, so the caller can open it without
-    blocking."""
+def _photos(count: int) -> str:
+    return tr("1 photo") if count == 1 else tr("%1 photos").replace("%1", str(count))
+
+
+def _styles(names: tuple[str, ...]) -> str:
+    """"in Studio white", "in Studio white and Flat lay", "in 5 styles"."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return tr("in %1").replace("%1", names[0])
+    if len(names) <= 3:
+        listed = tr("%1 and %2").replace("%1", ", ".join(names[:-1])).replace("%2", names[-1])
+        return tr("in %1").replace("%1", listed)
+    return tr("in %1 styles").replace("%1", str(len(names)))
+
+
+def spend_text(spend: Spend) -> tuple[str, str]:
+    """The question's sentence and its explanation: "Make 30 photos in Studio white with
+    gemini-2.5-flash-image at 1K: about $1.17." """
+    what = " ".join(part for part in (_photos(spend.count), _styles(spend.styles)) if part)
+    how = (tr("with %1 at %2").replace("%1", spend.model).replace("%2", spend.size)
+           if spend.model else
+           tr("at %1 with the model ProductSnap chooses").replace("%1", spend.size))
+    text = tr("Make %1 %2").replace("%1", what).replace("%2", how)
+    text += (tr(": about $%1.").replace("%1", f"{spend.cost:.2f}") if spend.cost is not None
+             else ".")
+    notes: list[str] = []
+    one = spend.count == 1
+    if spend.resumed == spend.count:
+        notes.append(tr("It was not finished last time.") if one else
+                     tr("They were not finished last time."))
+    elif spend.resumed:
+        notes.append(tr("%1 of them were not finished last time.").replace(
+            "%1", str(spend.resumed)) if spend.resumed > 1 else
+            tr("1 of them was not finished last time."))
+    if spend.cost is None:
+        notes.append(tr("The cost is not known until the model is chosen; Gemini charges for "
+                        "each photo.") if spend.model is None else
+                     tr("ProductSnap has no price for %1; Gemini charges for each photo.")
+                     .replace("%1", spend.model))
+    notes.append(tr("Not now keeps it in the queue, paused; Resume starts it later.") if one else
+                 tr("Not now keeps them in the queue, paused; Resume starts them later."))
+    return text, " ".join(notes)
+
+
+def spend_question(parent: QWidget, spend: Spend) -> QMessageBox:
+    """Live mode, before the first request of a batch: Start, or Not now. Returned unopened,
+    so the caller can open it without blocking; ``update_spend_question`` brings it up to date
+    when photos are added while it is open."""
     box = QMessageBox(parent)
+    box.setObjectName("spendQuestion")
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(tr("Resume unfinished photos?"))
-    text = (tr("1 photo was not finished last time.") if count == 1 else
-            tr("%1 photos were not finished last time.").replace("%1", str(count)))
-    box.setText(text)
-    box.setInformativeText(
-        tr("Resuming sends them to Gemini, which charges for each one.") if cost is None else
-        tr("Resuming sends them to Gemini and will cost about $%1.").replace("%1", f"{cost:.2f}"))
-    box.addButton(tr("Resume"), QMessageBox.ButtonRole.AcceptRole).setObjectName("resume")
-    box.addButton(tr("Cancel them"), QMessageBox.ButtonRole.DestructiveRole).setObjectName(
-        "cancel")
-    later = box.addButton(tr("Decide later"), QMessageBox.ButtonRole.RejectRole)
+    box.setWindowTitle(tr("Start making photos?"))
+    start = box.addButton(tr("Start"), QMessageBox.ButtonRole.AcceptRole)
+    start.setObjectName("start")
+    later = box.addButton(tr("Not now"), QMessageBox.ButtonRole.RejectRole)
     later.setObjectName("later")
-    box.setDefaultButton(later)
+    box.setDefaultButton(start)
+    box.setEscapeButton(later)
+    update_spend_question(box, spend)
     return box
+
+
+def update_spend_question(box: QMessageBox, spend: Spend) -> None:
+    text, informative = spend_text(spend)
+    box.setText(text)
+    box.setInformativeText(informative)

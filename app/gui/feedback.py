@@ -1,7 +1,7 @@
 """What the window tells the user about the queue: files skipped (once, by name), photos already
 made, an account problem with its fix (one banner, queue paused; for a model Google no longer
 serves, also "Choose automatically"), a model Google will retire (once), a queue held by another
-ProductSnap, and the live-mode question before paid work resumes."""
+ProductSnap, and the live-mode question before spending (asked by the spending gate)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.config import AUTOMATIC_MODEL, Config, save_settings
-from app.core.job import JobStatus
 from app.core.photos import AddResult
 from app.gui.banners import Kind
-from app.gui.dialogs import resume_question
+from app.gui.consent import Spend
+from app.gui.dialogs import spend_question, update_spend_question
 from app.gui.pools import run_for
 from app.services.errors import AccountProblemError, AccountProblemKind
 
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
 
 NAMES_SHOWN = 6
+
+
+def show_question(box: QMessageBox) -> None:
+    """Open a question without blocking (window-modal); its ``finished`` carries the answer.
+    Tests replace this to answer it themselves."""
+    box.open()
 
 
 def name_list(paths: list[str], tr: Callable[[str], str]) -> str:
@@ -47,10 +53,15 @@ class QueueFeedback(QObject):
         self.skipped: list[str] = []
         self.problem: AccountProblemError | None = None
         self._duplicates: list[str] = []
-        self._resume_info: tuple[int, float | None] = (0, None)
         self._warnings_shown: set[str] = set()
         self._resume_waiting = False
+        self.spend_box: QMessageBox | None = None  # the question before spending, while open
         self.banners.action_triggered.connect(self._banner_action)
+        gate = window.session.gate
+        gate.approval_requested.connect(self.ask_spending)
+        gate.approval_withdrawn.connect(self._spending_withdrawn)
+        gate.spending_approved.connect(self._spending_approved)
+        gate.spending_declined.connect(self._spending_declined)
 
     # -- adding ----------------------------------------------------------------------------------
 
@@ -69,7 +80,8 @@ class QueueFeedback(QObject):
                 "duplicates", Kind.INFO,
                 text.replace("%1", name_list([j.source_path for j in result.duplicates],
                                              self.tr)),
-                [("show-duplicates", self.tr("Show them"))], timeout_ms=30_000)
+                [("show-duplicates", self.tr("Show them")),
+                 ("another-version", self.tr("Make another version"))], timeout_ms=30_000)
         if result.skipped:
             self.report_skipped([str(p) for p in result.skipped])
         queue = window.session.queue
@@ -211,30 +223,47 @@ class QueueFeedback(QObject):
                 closable=False)
         self.window.schedule_refresh()
 
-    def ask_resume(self, count: int, cost: float | None) -> None:
-        box = resume_question(self.window, count, cost)
-        self._resume_info = (count, cost)
-        box.finished.connect(lambda _code, b=box: self._resume_answered(b))
-        box.open()
+    # -- the question before spending ---------------------------------------------------------
 
-    def _resume_answered(self, box: QMessageBox) -> None:
-        queue = self.window.session.queue
-        choice = box.clickedButton().objectName() if box.clickedButton() else "later"
-        box.deleteLater()
-        if queue is None:
+    def ask_spending(self, spend: Spend) -> None:
+        """One question at a time: asked again while open, it is brought up to date."""
+        if self.spend_box is not None:
+            update_spend_question(self.spend_box, spend)
             return
-        if choice == "resume":
-            self.window.resume_queue()
-        elif choice == "cancel":
-            queue.cancel(self.window.model.ids_with(JobStatus.QUEUED))
-            self.window.resume_queue()
-        else:
-            count, cost = self._resume_info
-            text = (self.tr("%1 unfinished photos are waiting.") if cost is None else
-                    self.tr("%1 unfinished photos are waiting; resuming costs about $%2.")
-                    .replace("%2", f"{cost:.2f}"))
-            self.banners.show_banner("resume", Kind.INFO, text.replace("%1", str(count)),
-                                     [("resume", self.tr("Resume"))])
+        box = spend_question(self.window, spend)
+        self.spend_box = box
+        box.finished.connect(lambda _code, b=box: self._spending_answered(b))
+        show_question(box)
+
+    def _spending_answered(self, box: QMessageBox) -> None:
+        if box is not self.spend_box:  # withdrawn: the answer no longer matters
+            return
+        self.spend_box = None
+        clicked = box.clickedButton()
+        box.deleteLater()
+        self.window.session.gate.answer(clicked is not None and clicked.objectName() == "start")
+        self.window.schedule_refresh()
+
+    def _spending_withdrawn(self) -> None:
+        box, self.spend_box = self.spend_box, None
+        if box is not None:
+            box.done(0)
+            box.deleteLater()
+
+    def _spending_approved(self, _count: int) -> None:
+        self.banners.hide_banner("resume")
+        self.window.schedule_refresh()
+
+    def _spending_declined(self, spend: Spend) -> None:
+        """"Not now": the photos wait, paused; the banner (or Resume) asks again."""
+        text = (self.tr("1 photo waits in the queue until you start it.") if spend.count == 1
+                else self.tr("%1 photos wait in the queue until you start them.").replace(
+                    "%1", str(spend.count)))
+        if spend.cost is not None:
+            cost = (self.tr("Making it costs about $%1.") if spend.count == 1 else
+                    self.tr("Making them costs about $%1."))
+            text += " " + cost.replace("%1", f"{spend.cost:.2f}")
+        self.banners.show_banner("resume", Kind.INFO, text, [("resume", self.tr("Start…"))])
         self.window.schedule_refresh()
 
     # -- banner buttons --------------------------------------------------------------------------
@@ -248,6 +277,8 @@ class QueueFeedback(QObject):
             self.choose_automatically()
         elif action == "show-duplicates":
             self.window.gallery.select_ids(self._duplicates)
+        elif action == "another-version":
+            self.window.commands.make_another_version(self._duplicates)
         elif action == "log":
             self.window.commands.open_log_folder()
 

@@ -1,4 +1,5 @@
-"""The gallery: a ``QListView`` in icon mode over the gallery model, painted by the tile delegate.
+"""The gallery: a ``QListView`` in icon mode over the gallery model (seen through the status and
+style filter), painted by the tile delegate.
 
 Uniform tile sizes and batched layout keep ten thousand rows smooth; the only timer is the one
 that animates tiles being processed, and it repaints just those tiles while any are visible.
@@ -6,14 +7,37 @@ that animates tiles being processed, and it repaints just those tiles while any 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QPixmapCache, QResizeEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmapCache,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
 from app.core.job import JobStatus
+from app.gui import theme
+from app.gui.gallery_filter import GalleryFilter
 from app.gui.gallery_model import GalleryModel, Role
 from app.gui.theme import TILE
 from app.gui.tile_delegate import TileDelegate, thumbnail_edge
+
+Index = QModelIndex | QPersistentModelIndex
+ScrollHint = QAbstractItemView.ScrollHint
 
 FRAME_MS = 33
 
@@ -25,6 +49,13 @@ class GalleryView(QListView):
 
     def __init__(self, model: GalleryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # After the detail view opens or closes, the tiles flow anew: the current one is
+        # scrolled back into view once the new width has been laid out.
+        self._keep_visible = False
+        self._keep_timer = QTimer(self)
+        self._keep_timer.setSingleShot(True)
+        self._keep_timer.setInterval(0)
+        self._keep_timer.timeout.connect(self._ensure_current_visible)
         self.setObjectName("gallery")
         self.setAccessibleName(self.tr("Gallery of photos"))
         self.setViewMode(QListView.ViewMode.IconMode)
@@ -50,10 +81,12 @@ class GalleryView(QListView):
         self.setItemDelegate(TileDelegate(self))
         # Painted tiles are cached (tile_delegate): room for a few screens of them.
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 32 * 1024))
-        self.setModel(model)
         self._model = model
+        self.proxy = GalleryFilter(model, self)
+        self.setModel(self.proxy)
         self.doubleClicked.connect(self._activated)
         self.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
+        self.proxy.filter_changed.connect(self._filter_changed)
 
         self._animation = QTimer(self)
         self._animation.setInterval(FRAME_MS)
@@ -63,12 +96,28 @@ class GalleryView(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Spread the columns over the whole width: cells a little wider than a tile."""
-        width = self.viewport().width()
+        # The list wraps as soon as a row reaches the viewport's last pixel: a pixel to spare,
+        # or the last column moves down and leaves a gap the width of a tile.
+        width = self.viewport().width() - 1
         columns = max(1, width // TILE.width())
         cell = QSize(max(TILE.width(), width // columns), TILE.height())
         if cell != self.gridSize():
             self.setGridSize(cell)
         super().resizeEvent(event)
+        if self._keep_visible:
+            self._keep_timer.start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.proxy.rowCount() == 0 and self._model.rowCount() > 0:
+            # Everything is filtered out: say so, rather than look like an empty history.
+            painter = QPainter(self.viewport())
+            painter.setPen(theme.secondary_text(self.palette()))
+            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap,
+                             self.tr("No photos match this filter. Choose “All photos” and "
+                                     "“All styles” to see every photo."))
 
     @staticmethod
     def thumbnail_edge() -> int:
@@ -77,31 +126,68 @@ class GalleryView(QListView):
     # -- selection -------------------------------------------------------------------------------
 
     def selected_ids(self) -> list[str]:
-        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
-        ids = []
-        for row in rows:
-            job = self._model.job_at(row)
-            if job is not None:
-                ids.append(job.id)
-        return ids
+        """The selected jobs in the order they are shown."""
+        indexes = sorted(self.selectionModel().selectedIndexes(), key=lambda i: i.row())
+        return [job_id for i in indexes if (job_id := i.data(Role.JOB_ID))]
 
     def current_id(self) -> str | None:
         index = self.currentIndex()
         return index.data(Role.JOB_ID) if index.isValid() else None
 
+    def index_of(self, job_id: str) -> QModelIndex:
+        """The job's index in the view (invalid while the filter hides it)."""
+        return self.proxy.mapFromSource(self._model.index_of(job_id))
+
     def select_ids(self, job_ids: list[str], scroll: bool = True) -> None:
+        """Select these jobs (the filter is cleared when it hides any of them)."""
+        if any(not self.proxy.accepts(i) for i in job_ids if self._model.row_of(i) is not None):
+            self.proxy.clear_filter()
         selection = self.selectionModel()
-        selection.clearSelection()
+        chosen = QItemSelection()
         first: QModelIndex | None = None
         for job_id in job_ids:
-            index = self._model.index_of(job_id)
+            index = self.index_of(job_id)
             if index.isValid():
-                selection.select(index, QItemSelectionModel.SelectionFlag.Select)
+                chosen.select(index, index)
                 first = first or index
         if first is not None:
+            # Current first: listeners of the selection (the detail view) read it.
             selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            if scroll:
-                self.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtTop)
+        selection.select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if first is not None and scroll:
+            self.scrollTo(first, ScrollHint.PositionAtTop)
+
+    def scroll_to_id(self, job_id: str, hint: ScrollHint = ScrollHint.EnsureVisible) -> None:
+        index = self.index_of(job_id)
+        if index.isValid():
+            self.scrollTo(index, hint)
+
+    def scrollTo(self, index: Index, hint: ScrollHint = ScrollHint.EnsureVisible) -> None:
+        """Also takes an index of the gallery model itself, as the rest of the window knows
+        jobs by those."""
+        if index.isValid() and index.model() is self._model:
+            index = self.proxy.mapFromSource(self._model.index(index.row(), 0))
+        super().scrollTo(index, hint)
+
+    def keep_current_visible(self) -> None:
+        """Keep the current tile in view through the next change of the gallery's size."""
+        self._keep_visible = True
+        self._keep_timer.start()
+
+    def _ensure_current_visible(self) -> None:
+        index = self.currentIndex()
+        if index.isValid():
+            self.scrollTo(index, ScrollHint.EnsureVisible)
+        self._keep_visible = False
+
+    def _filter_changed(self) -> None:
+        """The current tile stays in view when it is still shown; else the list starts at the
+        top."""
+        if self.currentIndex().isValid():
+            self.keep_current_visible()
+        else:
+            self.scrollToTop()
+        self.viewport().update()
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -136,8 +222,8 @@ class GalleryView(QListView):
         first = top.row() if top.isValid() else 0
         per_row = max(1, viewport.width() // max(1, self.gridSize().width()))
         rows_visible = viewport.height() // TILE.height() + 2
-        last = min(self._model.rowCount() - 1, first + per_row * (rows_visible + 1))
+        last = min(self.proxy.rowCount() - 1, first + per_row * (rows_visible + 1))
         for row in range(max(0, first - per_row), last + 1):
-            index = self._model.index(row, 0)
+            index = self.proxy.index(row, 0)
             if index.data(Role.STATUS) == JobStatus.PROCESSING.value:
                 self.viewport().update(self.visualRect(index))

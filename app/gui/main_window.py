@@ -1,45 +1,45 @@
 """The main window: banners, the header (add, style, generate, batch progress and controls), the
-gallery or the empty drop target, the detail panel, the status bar, menus and shortcuts.
+gallery with its filter bar or the empty drop target, the detail panel, the status bar, menus
+and shortcuts.
 
 Photos can be dropped anywhere on the window. The window talks to the engine only through the
 session (``AppSession``) and the job queue's signals; it never touches a file or the database.
+It fits the screen it opens on (``window_fit``), and the detail view shares the window's width
+with the gallery rather than widening the window.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDragLeaveEvent,
-    QDropEvent,
     QIcon,
-    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core.config import Config, Mode
 from app.core.job import Job, JobStatus
-from app.gui import theme
+from app.core.photos import AddResult
 from app.gui.banners import BannerArea, Kind
 from app.gui.batch_panel import BatchPanel
 from app.gui.detail_view import DetailPanel
-from app.gui.drop_zone import DropOverlay, EmptyState, can_take, local_paths, pasted_image
+from app.gui.drop_zone import DropOverlay, EmptyState
 from app.gui.feedback import QueueFeedback
+from app.gui.gallery_filter import GalleryBar
 from app.gui.gallery_model import GalleryModel
 from app.gui.gallery_view import GalleryView
+from app.gui.header_row import HeaderLayout
+from app.gui.history_actions import HistoryActions
 from app.gui.inbox import Inbox
 from app.gui.job_commands import JobCommands
 from app.gui.menus import build_menus
@@ -51,13 +51,34 @@ from app.gui.session import AppSession, with_session_key
 from app.gui.status_bar import StatusBar
 from app.gui.style_picker import StylePicker
 from app.gui.thumbnails import ThumbnailLoader
+from app.gui.window_build import build_window
+from app.gui.window_drops import WindowDrops
+from app.gui.window_fit import WindowPlacement
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDrops, QMainWindow):
     photos_taken = Signal(object)  # list[str]: dropped, pasted or chosen, before sorting
     ui_refreshed = Signal()
+
+    # made by build_window
+    banners: BannerArea
+    add_button: QPushButton
+    style_picker: StylePicker
+    generate_button: QPushButton
+    batch_panel: BatchPanel
+    header: HeaderLayout
+    staging: QWidget
+    staging_label: QLabel
+    splitter: QSplitter
+    stack: QStackedWidget
+    empty: EmptyState
+    gallery: GalleryView
+    gallery_bar: GalleryBar
+    detail: DetailPanel
+    status: StatusBar
+    overlay: DropOverlay
 
     def __init__(self, session: AppSession, icon: QIcon | None = None,
                  parent: QWidget | None = None) -> None:
@@ -78,10 +99,11 @@ class MainWindow(QMainWindow):
 
         self.thumbnails = ThumbnailLoader(self.pools.images, edge=GalleryView.thumbnail_edge(),
                                           parent=self)
-        self.model = GalleryModel(self.thumbnails, self)
-        self._build()
+        self.model = GalleryModel(self.thumbnails, self, newest_first=True)
+        build_window(self)
         self.intake = PhotoIntake(self)
         self.commands = JobCommands(self)
+        self.history = HistoryActions(self)
         self.feedback = QueueFeedback(self)
         self.notifier = Notifier(self, self.banners, self.icon)
         self.notifier.status_message = lambda text: self.statusBar().showMessage(text, 10_000)
@@ -97,87 +119,12 @@ class MainWindow(QMainWindow):
         self._usage_timer.timeout.connect(self.session.refresh_usage)
         self._connect_session()
         self.apply_config(session.config)
-        self._restore_layout()
+        self.placement = WindowPlacement(self, self.splitter,
+                                         session.config.paths.config / "window.ini")
+        self.placement.restore()
+        self.gallery_bar.set_newest_first(self.placement.newest_first())
+        self.model.set_newest_first(self.placement.newest_first())
         self.refresh_ui()
-
-    # -- building --------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        central = QWidget(self)
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(theme.SPACING, theme.SPACING, theme.SPACING, 4)
-        outer.setSpacing(10)
-        self.banners = BannerArea(central)
-        outer.addWidget(self.banners)
-
-        header = QHBoxLayout()
-        header.setSpacing(8)
-        self.add_button = QPushButton(self.tr("Add photos…"), central)
-        self.add_button.setAccessibleName(self.tr("Add photos"))
-        self.add_button.clicked.connect(self.choose_photos)
-        header.addWidget(self.add_button)
-        header.addSpacing(12)
-        style_label = QLabel(self.tr("Style:"), central)
-        header.addWidget(style_label)
-        self.style_picker = StylePicker(central)
-        style_label.setBuddy(self.style_picker)
-        header.addWidget(self.style_picker)
-        self.generate_button = QPushButton(self.tr("Generate"), central)
-        self.generate_button.setAccessibleName(self.tr("Generate product shots"))
-        self.generate_button.setToolTip(self.tr("Make product shots of the photos waiting, or "
-                                                "of the selected photos, in this style "
-                                                "(Ctrl+Enter)"))
-        self.generate_button.setDefault(True)
-        theme.primary(self.generate_button)
-        self.generate_button.clicked.connect(self.generate)
-        header.addWidget(self.generate_button)
-        header.addStretch(1)
-        self.batch_panel = BatchPanel(central)
-        header.addWidget(self.batch_panel)
-        outer.addLayout(header)
-
-        self.staging = QWidget(central)
-        staging_row = QHBoxLayout(self.staging)
-        staging_row.setContentsMargins(0, 0, 0, 0)
-        self.staging_label = QLabel(self.staging)
-        clear = QPushButton(self.tr("Clear"), self.staging)
-        clear.setAccessibleName(self.tr("Clear the photos waiting"))
-        clear.clicked.connect(lambda: self.intake.clear_staged())
-        staging_row.addWidget(self.staging_label, 1)
-        staging_row.addWidget(clear)
-        self.staging.hide()
-        outer.addWidget(self.staging)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.splitter.setChildrenCollapsible(False)
-        self.stack = QStackedWidget(self.splitter)
-        self.empty = EmptyState(self.stack)
-        self.empty.add_requested.connect(self.choose_photos)
-        self.empty.samples_requested.connect(self.add_samples)
-        self.gallery = GalleryView(self.model, self.stack)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.gallery)
-        self.detail = DetailPanel(self.pools.images, self.splitter)
-        self.detail.hide()
-        self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        outer.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-
-        self.status = StatusBar(self)
-        self.setStatusBar(self.status)
-        self.overlay = DropOverlay(central)
-
-        self.gallery.job_activated.connect(self.show_detail)
-        self.gallery.delete_requested.connect(lambda: self.commands.remove(
-            self.gallery.selected_ids()))
-        self.gallery.selection_changed.connect(self._selection_changed)
-        self.detail.closed.connect(self.hide_detail)
-        self.model.counts_changed.connect(self.schedule_refresh)
-        self.model.rowsInserted.connect(self.schedule_refresh)
-        self.model.rowsRemoved.connect(self.schedule_refresh)
 
     def _connect_session(self) -> None:
         session = self.session
@@ -191,7 +138,6 @@ class MainWindow(QMainWindow):
         session.not_photos_skipped.connect(self.feedback.report_skipped)
         session.problem_reported.connect(self.feedback.report_problem)
         session.lock_changed.connect(self.feedback.lock_changed)
-        session.resume_needed.connect(self.feedback.ask_resume)
         session.open_failed.connect(self.feedback.open_failed)
         session.history_set_aside.connect(self.feedback.history_set_aside)
         session.model_chosen.connect(self._model_chosen)
@@ -207,6 +153,8 @@ class MainWindow(QMainWindow):
         queue.state_changed.connect(self.schedule_refresh)
         queue.batch_finished.connect(self._batch_finished)
         queue.add_failed.connect(self.feedback.report_problem)
+        queue.jobs_added.connect(self._jobs_added)  # after feedback's: the rows are there
+        queue.history_cleared.connect(self.history.cleared)
         self.batch_panel.pause_clicked.connect(queue.pause)
         self.batch_panel.resume_clicked.connect(self.resume_queue)
         self.batch_panel.cancel_all_clicked.connect(queue.cancel_all)
@@ -262,50 +210,12 @@ class MainWindow(QMainWindow):
     def paste(self) -> None:
         self.intake.paste()
 
-    # -- drag and drop, anywhere on the window ---------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if can_take(event.mimeData()):
-            event.acceptProposedAction()
-            self.overlay.setGeometry(self._central_rect())
-            self.overlay.raise_()
-            self.overlay.show()
-            self.empty.set_highlight(True)
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.overlay.hide()
-        self.empty.set_highlight(False)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.overlay.hide()
-        self.empty.set_highlight(False)
-        mime = event.mimeData()
-        paths = local_paths(mime)
-        if paths:
-            event.acceptProposedAction()
-            self.take_paths(paths)
-        elif (image := pasted_image(mime)) is not None:
-            event.acceptProposedAction()
-            self.session.save_image(image)
-        else:
-            event.ignore()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.overlay.isVisible():
-            self.overlay.setGeometry(self._central_rect())
-
-    def _central_rect(self) -> QRect:
-        central = self.centralWidget()
-        assert central is not None  # set once in __init__, never taken away
-        return central.rect()
-
     # -- jobs ------------------------------------------------------------------------------------
 
     def _usage_updated(self, totals: object) -> None:
-        self.status.set_spend(totals, self.session.config.mode)  # type: ignore[arg-type]
+        config = self.session.config
+        self.status.set_spend(totals, config.mode,  # type: ignore[arg-type]
+                              config.monthly_budget_usd)
 
     def _model_chosen(self, _choice: object) -> None:
         # The engine's current choice, not the one signalled: a choice made under settings
@@ -326,6 +236,22 @@ class MainWindow(QMainWindow):
         if paid and not self._usage_timer.isActive():  # the month's spend, at most once a second
             self._usage_timer.start()
 
+    def _jobs_added(self, result: AddResult) -> None:
+        """New photos appear where the user looks: the view goes to the first of them (with
+        the newest first, the top), showing every photo again if the filter would hide them."""
+        if not result.jobs:
+            return
+        first = result.jobs[0].id
+        if not self.gallery.proxy.accepts(first):
+            self.gallery.proxy.clear_filter()
+        self.gallery.scroll_to_id(first, self.gallery.ScrollHint.PositionAtTop)
+        self.commands.versions_added(result.jobs)
+
+    def gallery_order_chosen(self, newest_first: bool) -> None:
+        self.model.set_newest_first(newest_first)
+        self.placement.set_newest_first(newest_first)
+        self.gallery.keep_current_visible()
+
     def _jobs_removed(self, ids: list[str]) -> None:
         self.model.remove_ids(ids)
         shown = self.detail.job
@@ -342,7 +268,7 @@ class MainWindow(QMainWindow):
         if queue is not None and self.session.holds_lock:
             self.banners.hide_banner("account")
             self.banners.hide_banner("resume")
-            queue.resume()
+            self.session.resume()  # through the spending gate: asks first what has no yes
 
     # -- detail ----------------------------------------------------------------------------------
 
@@ -350,14 +276,17 @@ class MainWindow(QMainWindow):
         job = self.model.job(job_id)
         if job is None:
             return
-        self.detail.show()
+        if not self.detail.isVisible():
+            self.detail.show()
+            self.gallery.keep_current_visible()  # the gallery narrows: keep the tile in view
         self.detail.show_job(job)
 
     def hide_detail(self) -> None:
         self.detail.hide()
+        self.gallery.keep_current_visible()
         self.gallery.setFocus()
 
-    def _selection_changed(self) -> None:
+    def gallery_selection_changed(self) -> None:
         if self.detail.isVisible():
             current = self.gallery.current_id()
             if current and (self.detail.job is None or self.detail.job.id != current):
@@ -390,8 +319,11 @@ class MainWindow(QMainWindow):
             busy = not queue.is_idle
             self.batch_panel.update_state(queue.batch, paused=paused, busy=busy,
                                           failed=counts.get(JobStatus.FAILED, 0), held=held,
-                                          price_per_image=self._live_price())
+                                          price_per_image=self._live_price(),
+                                          retryable=self.model.retryable_count())
         self.batch_panel.setVisible(queue is not None and (rows > 0))
+        self.gallery_bar.setVisible(rows > 0)
+        self.gallery_bar.update_counts()
         self.generate_button.setEnabled(queue is not None)
         self.ui_refreshed.emit()
 
@@ -399,6 +331,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.placement.shown()
         self._pixel_ratio_changed()
         handle = self.windowHandle()
         if handle is not None and not self._watching_screen:
@@ -419,25 +352,8 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def _settings_store(self) -> QSettings:
-        return QSettings(str(self.session.config.paths.config / "window.ini"),
-                         QSettings.Format.IniFormat)
-
-    def _restore_layout(self) -> None:
-        settings = self._settings_store()
-        geometry = settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 780)
-        splitter = settings.value("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-
     def save_layout(self) -> None:
-        settings = self._settings_store()
-        settings.setValue("geometry", self.saveGeometry())
-        settings.setValue("splitter", self.splitter.saveState())
+        self.placement.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.commands.confirm_quit():

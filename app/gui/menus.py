@@ -1,5 +1,6 @@
-"""Menus and shortcuts: Ctrl+O, Ctrl+V, Ctrl+A, Delete, Ctrl+C, Ctrl+, and Ctrl+Q work as on every
-desktop app."""
+"""Menus and shortcuts: Ctrl+O, Ctrl+V, Ctrl+A, Delete, Ctrl+C, Ctrl+Shift+S, Ctrl+, and Ctrl+Q
+work as on every desktop app. The gallery's context menu has the actions on the photos selected;
+"Retry failed" says how many it will retry."""
 
 from __future__ import annotations
 
@@ -38,10 +39,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a: dict[str, QAction] = {}
     a["add"] = _action(window, tr("&Add Photos…"), window.choose_photos,
                        [QKeySequence(Keys.Open)], "add")
+    a["add_folder"] = _action(window, tr("Add &Folder…"), window.intake.choose_folder,
+                              [QKeySequence("Ctrl+Shift+O")], "add_folder")
     a["paste"] = _action(window, tr("&Paste Photo"), window.paste, [QKeySequence(Keys.Paste)],
                          "paste")
     a["samples"] = _action(window, tr("Try with &Sample Photos"), window.add_samples,
                            name="samples")
+    a["clear_history"] = _action(window, tr("C&lear History…"), window.history.ask_to_clear,
+                                 name="clear_history")
     a["settings"] = _action(window, tr("&Settings…"), commands.open_settings,
                             [QKeySequence("Ctrl+,"), QKeySequence(Keys.Preferences)],
                             "settings")
@@ -54,6 +59,16 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                               [QKeySequence(Keys.SelectAll)], "select_all")
     a["copy"] = _action(window, tr("&Copy Image"), commands.copy, [QKeySequence(Keys.Copy)],
                         "copy")
+    a["open"] = _action(window, tr("&Open"), lambda: commands.open(), name="open")
+    a["show_in_folder"] = _action(window, tr("Show in &Folder"),
+                                  lambda: commands.open(reveal=True), name="show_in_folder")
+    a["save_as"] = _action(window, tr("Save &As…"), lambda: commands.save_as(),
+                           [QKeySequence(Keys.SaveAs), QKeySequence("Ctrl+Shift+S")], "save_as")
+    a["another_version"] = _action(
+        window, tr("Make Another &Version"),
+        lambda: commands.make_another_version(gallery.selected_ids()), name="another_version")
+    a["another_version"].setToolTip(tr("Make the selected finished photos again in the same "
+                                       "style; the first results stay"))
     a["remove"] = _action(window, tr("&Remove from List"),
                           lambda: commands.remove(gallery.selected_ids()),
                           [QKeySequence(Keys.Delete)], "remove")
@@ -78,14 +93,16 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
     bar = window.menuBar()
     file_menu = bar.addMenu(tr("&File"))
-    for key in ("add", "paste", "samples"):
+    for key in ("add", "add_folder", "paste", "samples"):
         file_menu.addAction(a[key])
+    file_menu.addSeparator()
+    file_menu.addAction(a["clear_history"])
     file_menu.addSeparator()
     file_menu.addAction(a["settings"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit_menu = bar.addMenu(tr("&Edit"))
-    for key in ("select_all", "copy", "remove", "details"):
+    for key in ("select_all", "copy", "save_as", "another_version", "remove", "details"):
         edit_menu.addAction(a[key])
     queue_menu = bar.addMenu(tr("&Queue"))
     for key in ("generate", "pause", "resume", "cancel_all", "retry_failed"):
@@ -95,7 +112,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     help_menu.addAction(a["about"])
 
     gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    gallery.addActions([a["details"], a["copy"], a["generate"], a["remove"]])
+    separator = QAction(window)
+    separator.setSeparator(True)
+    gallery.addActions([a["details"], a["open"], a["show_in_folder"], a["copy"], a["save_as"],
+                        separator, a["another_version"], a["generate"], a["remove"]])
+    window.ui_refreshed.connect(lambda: _count_retries(window, a["retry_failed"]))
 
     escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window.detail)
     escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -111,6 +132,15 @@ def _on_queue(window: MainWindow, act: Callable[[GuiJobQueue], None]) -> Callabl
         if queue is not None:
             act(queue)
     return run
+
+
+def _count_retries(window: MainWindow, action: QAction) -> None:
+    """"Retry 3 Failed": what it will do, from the model's count of the failed photos worth
+    another try (a photo that can never work is not retried, nor counted)."""
+    count = window.model.retryable_count()
+    action.setText(window.tr("Retry &Failed") if count == 0 else
+                   window.tr("&Retry %1 Failed").replace("%1", str(count)))
+    action.setEnabled(count > 0)
 
 
 def _show_current(window: MainWindow) -> Callable[[], None]:

@@ -38,7 +38,8 @@ class Notifier(QObject):
 
     def summary(self, batch: BatchProgress) -> str:
         ready = batch.completed
-        text = (self.tr("1 product photo ready") if ready == 1 else
+        text = (self.tr("No product photos made") if ready == 0 else
+                self.tr("1 product photo ready") if ready == 1 else
                 self.tr("%1 product photos ready").replace("%1", str(ready)))
         if batch.failed:
             text += ", " + self.tr("%1 failed").replace("%1", str(batch.failed))
@@ -47,6 +48,10 @@ class Notifier(QObject):
         return text
 
     def batch_finished(self, batch: BatchProgress, enabled: bool = True) -> Channel:
+        """Said when something was made or failed; a batch the user cancelled whole made
+        nothing to announce (and certainly nothing to celebrate in green)."""
+        if batch.completed == 0 and batch.failed == 0:
+            return Channel.NONE
         text = self.summary(batch)
         channel = self._channel(enabled)
         if channel is Channel.WINDOW_ACTIVE:
@@ -58,7 +63,8 @@ class Notifier(QObject):
             tray.showMessage(self.tr("ProductSnap"), text, level, 8000)
         elif channel is Channel.IN_WINDOW:
             self._banners.show_banner("finished", Kind.SUCCESS if not batch.failed
-                                      else Kind.WARNING, text, timeout_ms=15_000)
+                                      and batch.completed else Kind.WARNING, text,
+                                      timeout_ms=15_000)
             QApplication.alert(self._window)
         if channel is not Channel.NONE:
             self.notified.emit(channel.value, text)

@@ -1,8 +1,10 @@
-"""Taking photos in: dropped, pasted, chosen in the native dialog, or the samples. Depending on
-a setting they start at once or wait, listed above the gallery, for Generate."""
+"""Taking photos in: dropped, pasted, chosen in the native dialog (photos, or a whole folder), or
+the samples. Depending on a setting they start at once or wait, listed above the gallery, for
+Generate."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -10,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from app.gui.drop_zone import local_paths, pasted_image
+from app.gui.file_dialogs import photo_filter, pictures_folder
 from app.gui.samples import sample_photos
 
 if TYPE_CHECKING:
@@ -21,6 +24,7 @@ class PhotoIntake(QObject):
         super().__init__(window)
         self.window = window
         self.staged: list[str] = []
+        self._last_folder = ""  # where the dialogs were last used in this run
 
     def take(self, paths: list[str]) -> None:
         """Dropped, pasted or chosen photos: start now, or wait for Generate (a setting)."""
@@ -61,14 +65,25 @@ class PhotoIntake(QObject):
         else:
             self.choose_photos()
 
-    def choose_photos(self) -> None:
-        from app.images.intake import IMAGE_EXTENSIONS
+    def _start_folder(self) -> str:
+        """The folder used last in this run; at first the Pictures folder, where phones and
+        cameras put photos (not the folder the app happened to be started from)."""
+        return self._last_folder or pictures_folder()
 
-        patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
+    def choose_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, self.tr("Add photos"), "",
-            self.tr("Photos (%1);;All files (*)").replace("%1", patterns))
+            self.window, self.tr("Add photos"), self._start_folder(), photo_filter(self.tr))
+        if files:
+            self._last_folder = str(Path(files[0]).parent)
         self.take(files)
+
+    def choose_folder(self) -> None:
+        """A whole folder, its subfolders included; files that are not photos are named."""
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("Add a folder of photos"), self._start_folder())
+        if folder:
+            self._last_folder = folder
+            self.take([folder])
 
     def add_samples(self) -> None:
         samples = [str(p) for p in sample_photos()]

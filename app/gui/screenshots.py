@@ -6,10 +6,19 @@
 Runs the app in demo mode on a fresh data folder, adds the shipped sample photos in several
 styles, and saves: empty.png, batch-running.png, finished-detail.png, settings.png and
 finished-dark.png (the same state under a dark palette).
+
+With ``--fit NAME`` the window is left at the size it chooses for the screen it opens on, and
+one picture of the whole screen (what the user sees, nothing beyond its edges) is saved as
+NAME, with a finished batch and the detail view open; ``--saved WxH`` first stores a window of
+that size (as if last closed on a big monitor), so the picture shows how it is brought back:
+
+    xvfb-run -a -s "-screen 0 1024x640x24" .venv/bin/python -m app.gui.screenshots \\
+        resources/screenshots --fit small-1024x640.png --saved 1800x1100
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -18,8 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 STYLES = ("studio_white", "lifestyle_kitchen", "flat_lay", "white_shadow", "outdoor",
@@ -77,18 +86,42 @@ class Shooter:
         else:
             QTimer.singleShot(50, self._next)
 
-    def save(self, widget: QWidget, name: str) -> None:
+    def save(self, widget: QWidget, name: str, whole_screen: bool = False) -> None:
         refresh = getattr(widget, "refresh_ui", None)
         if refresh is not None:
             refresh()  # counts and progress as of this moment, not 120 ms ago
         QApplication.processEvents()
         path = self.out / name
-        widget.grab().save(str(path))
-        print(f"saved {path}")
+        if whole_screen:
+            screen = widget.screen() or QGuiApplication.primaryScreen()
+            screen.grabWindow(0).save(str(path))
+            print(f"saved {path}: window {widget.frameGeometry().getRect()} on a screen of "
+                  f"{screen.availableGeometry().getRect()}")
+        else:
+            widget.grab().save(str(path))
+            print(f"saved {path}")
+
+
+def store_saved_size(config_folder: Path, size: str) -> None:
+    """A window geometry as saved by a window of ``size`` ("WxH") on a big monitor."""
+    from PySide6.QtWidgets import QMainWindow
+
+    width, height = (int(v) for v in size.lower().split("x"))
+    big = QMainWindow()
+    big.setGeometry(40, 40, width, height)
+    config_folder.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(config_folder / "window.ini"), QSettings.Format.IniFormat)
+    settings.setValue("geometry", big.saveGeometry())
+    settings.sync()
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "resources/screenshots").absolute()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default="resources/screenshots")
+    parser.add_argument("--fit", metavar="NAME", help="one picture of the whole screen")
+    parser.add_argument("--saved", metavar="WxH", help="with --fit: a size saved before")
+    args = parser.parse_args(argv[1:])
+    out = Path(args.out).absolute()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="productsnap-shots-"))
     os.environ.update(PRODUCTSNAP_DATA_DIR=str(work / "data"),
@@ -106,8 +139,11 @@ def main(argv: list[str]) -> int:
     app.setWindowIcon(app_icon())
     config = load_config()
     setup_logging(config.paths.logs, console=False)
+    if args.fit and args.saved:
+        store_saved_size(config.paths.config, args.saved)
     window = create_window(config)
-    window.resize(*SIZE)
+    if not args.fit:
+        window.resize(*SIZE)
     window.show()
     shooter = Shooter(out)
     samples = [str(p) for p in sample_photos()]
@@ -135,6 +171,14 @@ def main(argv: list[str]) -> int:
         window.show_detail(pick.id)
         window.splitter.setSizes([780, 500])
 
+    def open_detail_fitting() -> None:
+        """As a user would: a tile further down chosen, then the detail view opened (its
+        splitter as the window chooses)."""
+        jobs = window.model.jobs()
+        pick = next((j for j in jobs if j.style == "lifestyle_kitchen"), jobs[0])
+        window.gallery.select_ids([pick.id])
+        window.show_detail(pick.id)
+
     def open_settings() -> None:
         window.commands.open_settings()
 
@@ -152,6 +196,18 @@ def main(argv: list[str]) -> int:
         assert dialog is not None  # opened two steps before
         dialog.reject()
         app.setPalette(dark_palette())
+
+    if args.fit:
+        fit_name: str = args.fit
+        shooter.when(lambda: window.session.queue is not None and window.isVisible(), add_batch)
+        shooter.when(finished, open_detail_fitting)
+        shooter.when(lambda: window.detail.compare._after is not None,
+                     lambda: shooter.save(window, fit_name, whole_screen=True))
+        shooter.run()
+        code = app.exec()
+        window.session.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+        return code
 
     shooter.when(lambda: window.session.queue is not None and window.isVisible(),
                  lambda: shooter.save(window, "empty.png"))

@@ -7,8 +7,10 @@ this window's queue is held; it takes over as soon as the lock is free.
 
 In live mode the model is chosen in the background as soon as the engine opens and after every
 change of settings (a free call, cached for a day), so the status bar and the prices name the
-model in use before the first photo is sent. The engine tells its listeners on worker threads;
-the session passes that on as Qt signals, which Qt queues to the GUI thread.
+model in use before the first photo is sent. Nothing paid starts without a yes: the spending gate
+(``app.gui.consent``) holds every job the queue is about to run, also those left from before.
+The engine tells its listeners on worker threads; the session passes that on as Qt signals,
+which Qt queues to the GUI thread.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from PySide6.QtGui import QImage
 
 from app.core.config import Config, Mode, Source, Value
 from app.core.engine import Engine
-from app.core.job import Job, JobStatus
+from app.core.job import Job
 from app.core.logging_setup import register_secret
 from app.core.store import StoreError
+from app.gui.consent import SpendingGate
 from app.gui.gui_queue import GuiJobQueue
 from app.gui.pools import Pools, run_for
 from app.gui.samples import sample_photos
@@ -99,8 +102,6 @@ class AppSession(QObject):
     history_loaded = Signal(object)  # list[Job]: a chunk, in order (also refreshes)
     history_finished = Signal()
     lock_changed = Signal(bool)  # True: this window runs the queue
-    # live mode: jobs left from before, and what they will cost (None: the price is not known)
-    resume_needed = Signal(int, object)
     usage_updated = Signal(object)  # UsageTotals of this month
     config_changed = Signal(object)  # Config
     not_photos_skipped = Signal(object)  # list[str] of named files that are not photos
@@ -115,6 +116,7 @@ class AppSession(QObject):
         self.pools = pools
         self.engine: Engine | None = None
         self.queue: GuiJobQueue | None = None
+        self.gate = SpendingGate(self)  # live mode: nothing paid starts without a yes
         self.holds_lock = False
         self._lock: RunnerLock | None = None
         self._waiting_adds: list[tuple[list[str], str]] = []
@@ -158,6 +160,7 @@ class AppSession(QObject):
         self._lock = opened.lock
         self.holds_lock = opened.holds_lock
         self.queue = GuiJobQueue(self.engine, parent=self)
+        self.gate.attach(self.queue)  # before anything is queued
         self.engine.notices.chosen.append(self._notice_chosen)
         self.engine.notices.warned.append(self._notice_warned)
         self.settle_model()
@@ -167,7 +170,7 @@ class AppSession(QObject):
         self.opened.emit()
         if self.engine.store_notice is not None:
             self.history_set_aside.emit(self.engine.store_notice.message)
-        self._feed(opened.jobs, 0, then=lambda: self._history_done(opened.jobs))
+        self._feed(opened.jobs, 0, then=self._history_done)
 
     def _feed(self, jobs: list[Job], start: int, then: object = None) -> None:
         """Hand the jobs to the gallery a chunk per event-loop turn: the window stays live."""
@@ -181,42 +184,28 @@ class AppSession(QObject):
         elif callable(then):
             then()
 
-    def _history_done(self, jobs: list[Job]) -> None:
+    def _history_done(self) -> None:
         self.history_finished.emit()
         if self.holds_lock:
-            self._start_queue(sum(1 for j in jobs if j.status is JobStatus.QUEUED))
+            self._start_queue()
         self.lock_changed.emit(self.holds_lock)
         for paths, style in self._waiting_adds:
             self.add_paths(paths, style)
         self._waiting_adds.clear()
         self.refresh_usage()
 
-    def _start_queue(self, waiting: int) -> None:
-        assert self.queue is not None and self.engine is not None
-        ask = self.config.mode is Mode.LIVE and waiting > 0
-        if ask:
-            self.queue.pause()  # nothing paid starts before the user said yes
-        self.queue.start(run_queued=not ask)
-        if not ask:
-            return
-        engine = self.engine
-        cost = engine.estimate_cost(waiting)
-        if cost is not None:
-            self.resume_needed.emit(waiting, cost)
-            return
+    def _start_queue(self) -> None:
+        """Run what is queued. In live mode the queue starts held: the gate asks first (once,
+        for everything waiting, with the price) or lets a batch below the setting run."""
+        assert self.queue is not None
+        live = self.config.mode is Mode.LIVE
+        if live:
+            self.gate.hold_start()
+        self.queue.start(run_queued=not live)
 
-        def settled_cost() -> float | None:
-            """"automatic" has no price until the model is chosen: choose it first (behind
-            the choice already under way), then ask with the price."""
-            try:
-                engine.client  # noqa: B018 - builds the client, which chooses the model
-            except Exception as error:  # the queue says what is wrong when it runs
-                log.info("The live model is not chosen yet: %s", _said(error))
-            return engine.estimate_cost(waiting)
-
-        run_for(self, self.pools.network, settled_cost,
-                 on_done=lambda cost: self.resume_needed.emit(waiting, cost),
-                 on_error=lambda _e: self.resume_needed.emit(waiting, None))
+    def resume(self) -> None:
+        """Resume the queue (the batch line, the menu, a fixed problem): through the gate."""
+        self.gate.resume()
 
     # -- the runner lock -------------------------------------------------------------------------
 
@@ -241,7 +230,7 @@ class AppSession(QObject):
                 self._lock_timer.stop()
                 self.holds_lock = True
                 log.info("The queue is free again: this window runs it now")
-                self._start_queue(sum(1 for j in jobs if j.status is JobStatus.QUEUED))
+                self._start_queue()
                 self.lock_changed.emit(True)
 
         def failed(error: BaseException) -> None:
@@ -283,7 +272,8 @@ class AppSession(QObject):
 
     def apply_config(self, config: Config) -> None:
         """New settings take effect at once: the next job uses them."""
-        self.config = config
+        old, self.config = self.config, config
+        self.gate.mode_changing(old.mode, config.mode)  # before the queue runs under them
         if self.queue is not None:
             self.queue.reconfigure(config)
         self.config_changed.emit(config)
@@ -325,6 +315,10 @@ class AppSession(QObject):
                  on_error=lambda e: log.warning("Usage totals unavailable: %s", e))
 
     # -- closing ---------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def running(self) -> int:

@@ -1,11 +1,14 @@
-"""Settings: mode, key, model and image size with the price, pace, output folder and names, default
-style, start on drop, notifications. A value set by the environment is shown read-only with that
-reason. Saving runs off the GUI thread and the new settings apply at once, without a restart.
+"""Settings: mode, key, model and image size with the price, the amount above which a live batch
+asks first, pace, output folder and names, default style, start on drop, notifications. A value
+set by the environment is shown read-only with that reason. OK stores a key that was typed (never
+one Gemini refused); saving runs off the GUI thread and the new settings apply at once, without a
+restart.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -36,6 +40,7 @@ from app.gui import theme
 from app.gui.key_section import KeySection
 from app.gui.model_picker import ModelPicker, fill_sizes, size_price_text
 from app.gui.pools import Pools, run_for
+from app.gui.spending_section import SpendingFigures, SpendingReport, budget_box
 from app.services.styles import all_styles
 
 if TYPE_CHECKING:
@@ -88,8 +93,10 @@ class SettingsDialog(QDialog):
     key_changed = Signal()  # stored in or removed from the keyring
 
     def __init__(self, config: Config, pools: Pools, session_key: str | None = None,
-                 parent: QWidget | None = None, catalog: ModelCatalog | None = None) -> None:
-        """``catalog``: the engine's model list, to mark the models the key can use."""
+                 parent: QWidget | None = None, catalog: ModelCatalog | None = None,
+                 spending: Callable[[], SpendingFigures] | None = None) -> None:
+        """``catalog``: the engine's model list, to mark the models the key can use;
+        ``spending``: reads this month's spend per day (on a worker thread)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
@@ -112,11 +119,31 @@ class SettingsDialog(QDialog):
         self.demo.setToolTip(self.tr("Results are simulated on this computer. Turn it off to "
                                      "send photos to Gemini and create real product shots."))
         self._row(generation, "", self.demo, "mode")
+        # Leaving demo mode without a key: said here, where the key goes.
+        self.no_key_note = QLabel(
+            self.tr("Live mode needs a Gemini API key: paste it below (the steps say where to "
+                    "get one).") if "mode" in self.reasons else
+            self.tr("Live mode needs a Gemini API key: paste it below (the steps say where to "
+                    "get one), or stay in demo mode."), self)
+        self.no_key_note.setObjectName("noKeyNote")
+        self.no_key_note.setWordWrap(True)
+        # The whole field width: a form keeps a label at its hint, which wraps it early.
+        self.no_key_note.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Preferred)
+        self.no_key_note.setStyleSheet(f"color: {theme.WARNING_ACCENT};")
+        self.no_key_note.hide()
+        generation.addRow("", self.no_key_note)
         self.key = KeySection(config, pools.io, session_key, self)
         self.key.session_key_set.connect(self.session_key_set.emit)
         self.key.key_stored.connect(self.key_changed.emit)
         self.key.key_cleared.connect(self.key_changed.emit)
         self._row(generation, self.tr("API key:"), self.key, "api_key")
+        for signal in (self.demo.toggled, self.key.edit.textChanged, self.key.probed,
+                       self.key.key_stored, self.key.key_cleared, self.key.session_key_set):
+            signal.connect(self._show_key_note)
+        self._key_touched = False  # stored, removed or kept for the session while open
+        for signal in (self.key.key_stored, self.key.key_cleared, self.key.session_key_set):
+            signal.connect(self._touch_key)
 
         self.model = ModelPicker(config.model, self)
         self.model.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -143,6 +170,27 @@ class SettingsDialog(QDialog):
         self._row(generation, self.tr("Photos in parallel:"), self.parallel, "parallel")
         self.rpm = self._spin(1, 10_000, config.rpm, self.tr("Requests per minute"))
         self._row(generation, self.tr("Requests per minute:"), self.rpm, "rpm")
+        self.ask_above = QDoubleSpinBox(self)
+        self.ask_above.setPrefix("$")
+        self.ask_above.setDecimals(2)
+        self.ask_above.setRange(0.0, 10_000.0)
+        self.ask_above.setSingleStep(0.5)
+        self.ask_above.setValue(config.ask_above_usd)
+        self.ask_above.setAccessibleName(self.tr("Ask before spending more than"))
+        self.ask_above.setToolTip(self.tr("A live batch that costs more than this waits until "
+                                          "you start it; one that costs less starts at once. "
+                                          "$0.00 asks before every live batch."))
+        # The sentence reads across the field column: as a form label it would widen the
+        # whole label column, and the dialog past a small screen.
+        ask_row = QHBoxLayout()
+        ask_row.setSpacing(6)
+        ask_label = QLabel(self.tr("Ask before spending more than"), self)
+        ask_label.setBuddy(self.ask_above)
+        ask_row.addWidget(ask_label)
+        ask_row.addWidget(self.ask_above)
+        ask_row.addWidget(QLabel(self.tr("on a batch"), self))
+        ask_row.addStretch(1)
+        self._row(generation, "", ask_row, "ask_above_usd")
 
         # -- results -----------------------------------------------------------------------------
         results = self._group(outer, self.tr("Results"))
@@ -165,6 +213,12 @@ class SettingsDialog(QDialog):
             self.style_box.addItem(style.name, style.id)
         self.style_box.setCurrentIndex(max(0, self.style_box.findData(config.default_style)))
         self._row(results, self.tr("Default style:"), self.style_box, "default_style")
+
+        # -- spending ----------------------------------------------------------------------------
+        spend = self._group(outer, self.tr("Spending"))
+        self.budget = budget_box(self, config.monthly_budget_usd)
+        self._row(spend, self.tr("Monthly budget:"), self.budget, "monthly_budget_usd")
+        spend.addRow("", SpendingReport(self, pools, spending))
 
         # -- behaviour ---------------------------------------------------------------------------
         behaviour = self._group(outer, self.tr("Behaviour"))
@@ -240,6 +294,15 @@ class SettingsDialog(QDialog):
         column.addWidget(note)
         form.addRow(label, holder)
 
+    def _touch_key(self, *_: object) -> None:
+        self._key_touched = True
+
+    def _show_key_note(self, *_: object) -> None:
+        """Live chosen, and no key stored, kept, set outside or typed: say so next to it."""
+        known = self.key.keyring_ok is not None or bool(self.key.locked)
+        self.no_key_note.setVisible(known and not self.demo.isChecked()
+                                    and not self.key.has_key())
+
     # -- the model and the size -------------------------------------------------------------
 
     def _choice_changed(self, *_: object) -> None:
@@ -281,6 +344,8 @@ class SettingsDialog(QDialog):
             "default_style": self.style_box.currentData(),
             "start_on_drop": self.start_on_drop.isChecked(),
             "notifications": self.notifications.isChecked(),
+            "ask_above_usd": round(self.ask_above.value(), 2),
+            "monthly_budget_usd": round(self.budget.value(), 2),
         }
 
     def changes(self) -> dict[str, Any]:
@@ -295,6 +360,10 @@ class SettingsDialog(QDialog):
             new_text = str(value)
             if name == "output_dir":
                 same = Path(new_text).expanduser() == Path(old_text)
+            elif name == "ask_above_usd":
+                same = abs(float(value) - float(old)) < 0.005
+            elif name == "monthly_budget_usd":
+                same = abs(float(value) - float(old or 0.0)) < 0.005
             else:
                 same = new_text == old_text
             if not same:
@@ -302,12 +371,30 @@ class SettingsDialog(QDialog):
         return changed
 
     def save(self) -> None:
+        """OK: the key typed is stored first (after a Test still running, which may find it
+        refused), then the settings are saved."""
+        self.error.hide()
+        self.buttons.setEnabled(False)
+        if self.key.testing:
+            self.key.test_finished.connect(self._save_after_test)
+            return
+        self.key.store_typed(self._key_kept)
+
+    def _save_after_test(self) -> None:
+        self.key.test_finished.disconnect(self._save_after_test)
+        self.key.store_typed(self._key_kept)
+
+    def _key_kept(self, kept: bool) -> None:
+        if not kept:  # refused, or the keyring failed: the sentence is beside the key
+            self.buttons.setEnabled(True)
+            return
         changes = self.changes()
         if not changes:
+            if self._key_touched:  # the same settings, another key: the next photo uses it
+                self.settings_saved.emit(self._config)
             self.accept()
             return
         config = self._config
-        self.buttons.setEnabled(False)
 
         def saved(new_config: Config) -> None:
             self.settings_saved.emit(new_config)

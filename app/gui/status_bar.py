@@ -95,13 +95,18 @@ class StatusBar(QStatusBar):
             parts.append(self.tr("paused"))
         self.counts_label.setText(" · ".join(parts))
 
-    def set_spend(self, totals: UsageTotals | None, mode: Mode) -> None:
+    def set_spend(self, totals: UsageTotals | None, mode: Mode,
+                  budget: float | None = None) -> None:
+        """This month's spend, against the monthly budget when there is one."""
         if totals is None:
             self.spend_label.setText(self.tr("This month: …"))
             return
         text = self.tr("This month: $%1").replace("%1", f"{totals.cost_usd:.2f}")
+        if budget:
+            text += " " + self.tr("of $%1").replace("%1", f"{budget:.2f}")
         if totals.images:
-            text += " " + self.tr("(%1 images)").replace("%1", str(totals.images))
+            text += " " + (self.tr("(1 image)") if totals.images == 1 else
+                           self.tr("(%1 images)").replace("%1", str(totals.images)))
         self.spend_label.setText(text)
         self.spend_label.setToolTip(self.tr("What live results finished this month cost. "
                                             "Demo results are free."))

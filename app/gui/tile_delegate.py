@@ -1,4 +1,5 @@
-"""Paints one gallery tile: thumbnail, name, style, status badge, DEMO mark, progress animation.
+"""Paints one gallery tile: thumbnail, name, style, status badge, DEMO mark, a warning mark (a
+small photo, say), progress animation.
 
 Everything is drawn from the model's roles and the palette; no widget per tile.
 """
@@ -82,6 +83,7 @@ class TileDelegate(QStyledItemDelegate):
         key = "|".join((
             "tile", str(index.data(Role.JOB_ID)), raw, str(index.data(Role.SHORT_ERROR)),
             str(index.data(Role.IS_DEMO)), str(thumbnail.cacheKey() if thumbnail else 0),
+            str(index.data(Role.WARNING)),
             str(int(selected)), str(int(hovered)), f"{size.width()}x{size.height()}@{dpr}",
             str(option.palette.cacheKey()), option.font.key()))
         tile = QPixmap()
@@ -126,6 +128,8 @@ class TileDelegate(QStyledItemDelegate):
             painter.fillRect(thumb, veil)
         if index.data(Role.IS_DEMO):
             self._demo_mark(painter, option, thumb)
+        if index.data(Role.WARNING):
+            self._warning_mark(painter, option, thumb)
         self._text(painter, option, index, card, thumb, status)
 
     # -- parts ---------------------------------------------------------------------------------
@@ -212,6 +216,19 @@ class TileDelegate(QStyledItemDelegate):
         rect = QRectF(thumb.left() + 4, thumb.top() + 4, width, QFontMetrics(font).height() + 4)
         pill(painter, rect, QColor(theme.DEMO_ACCENT), text, QColor("white"))
 
+    def _warning_mark(self, painter: QPainter, option: QStyleOptionViewItem,
+                      thumb: QRectF) -> None:
+        """A round "!" in the thumbnail's top right corner; the tooltip and the detail view say
+        what it is about."""
+        font = theme.scaled_font(option.font, 0.9, bold=True)
+        side = QFontMetrics(font).height() + 6
+        rect = QRectF(thumb.right() - side - 4, thumb.top() + 4, side, side)
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(QColor(theme.WARNING_ACCENT))
+        painter.drawEllipse(rect)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "!")
+
     def _text(self, painter: QPainter, option: QStyleOptionViewItem, index: Index,
               card: QRectF, thumb: QRectF, status: JobStatus) -> None:
         palette = option.palette
@@ -250,9 +267,16 @@ class TileDelegate(QStyledItemDelegate):
                                           palette),
              label, accent if not theme.is_dark(palette) else accent.lighter(135))
         reason = index.data(Role.SHORT_ERROR)
+        colour = theme.secondary_text(palette)
+        if not reason and (warning := index.data(Role.WARNING)):
+            # Its first words ("small photo") beside the badge: seen without hovering.
+            reason = warning.split(":")[0]
+            colour = QColor(theme.WARNING_ACCENT)
+            if theme.is_dark(palette):
+                colour = colour.lighter(130)
         if reason:
             painter.setFont(small)
-            painter.setPen(theme.secondary_text(palette))
+            painter.setPen(colour)
             space = int(width - badge.width() - 6)
             text = small_metrics.elidedText(reason, Qt.TextElideMode.ElideRight, space)
             painter.drawText(QRect(int(badge.right()) + 6, int(y), space, int(badge.height())),

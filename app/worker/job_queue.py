@@ -96,7 +96,10 @@ class JobQueue(QObject):
 
         def loaded(ids: list[str]) -> None:
             if self._problem is None:
-                self._paused = not run_queued and bool(ids)
+                if run_queued:
+                    self._paused = False  # lifts the pause of waiting for the runner lock
+                elif ids:
+                    self._paused = True  # held for the user; never lifts a pause made since
             self._enqueue(ids)
             self.started.emit(len(ids))
 

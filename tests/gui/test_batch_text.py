@@ -32,3 +32,14 @@ def test_demo_mode_and_a_finished_batch_name_no_cost() -> None:
     assert "$" not in progress_text(batch, _tr)
     batch.record(_job(JobStatus.COMPLETED))
     assert "$" not in progress_text(batch, _tr, price_per_image=0.039)
+
+
+def test_while_paused_no_time_is_guessed() -> None:
+    batch = BatchProgress()
+    batch.add(f"j{n}" for n in range(3))
+    batch.record(_job(JobStatus.COMPLETED, "j0"))
+    running = progress_text(batch, _tr, price_per_image=0.039)
+    paused = progress_text(batch, _tr, price_per_image=0.039, paused=True)
+    assert "left" not in paused and "minute" not in paused
+    assert paused == "1 of 3 done · paused · about $0.08 to go"
+    assert "paused" not in running

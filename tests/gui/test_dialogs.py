@@ -1,5 +1,6 @@
 """Unexpected exceptions are logged and reported once; About says version, mode and data folder;
-the question before resuming says the price, or that it is not known yet."""
+the question before spending says how many photos, styles, model, size and the total (or that the
+price is not known yet), in plain English for one photo or many."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.core.config import Config
-from app.gui.dialogs import ExceptionReporter, about_text, resume_question
+from app.gui.consent import Spend
+from app.gui.dialogs import ExceptionReporter, about_text, spend_question, spend_text
 
 
 def test_an_unexpected_exception_is_logged_and_reported(
@@ -36,11 +38,36 @@ def test_about_names_version_mode_and_data_folder(mock_config: Config) -> None:
     assert str(mock_config.paths.data) in text
 
 
-def test_the_resume_question_says_the_price_only_when_it_is_known(qtbot: QtBot) -> None:
+def test_the_question_before_spending_names_count_style_model_size_and_total(
+        qtbot: QtBot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
-    known = resume_question(parent, 4, 0.1548)
-    assert known.informativeText() == "Resuming sends them to Gemini and will cost about $0.15."
-    unknown = resume_question(parent, 4, None)  # "automatic" could not choose a model yet
-    assert unknown.informativeText() == ("Resuming sends them to Gemini, which charges for "
-                                         "each one.")
+    box = spend_question(parent, Spend(30, ("Studio white",), "gemini-2.5-flash-image", "1K",
+                                       1.1652))
+    assert box.text() == ("Make 30 photos in Studio white with gemini-2.5-flash-image at 1K: "
+                          "about $1.17.")
+    assert box.informativeText() == ("Not now keeps them in the queue, paused; Resume starts "
+                                      "them later.")
+    assert [b.text() for b in box.buttons()] == ["Start", "Not now"]
+    assert box.defaultButton().objectName() == "start"
+    assert box.escapeButton().objectName() == "later"
+
+
+def test_one_photo_reads_as_one_and_mixed_styles_are_named() -> None:
+    text, note = spend_text(Spend(1, ("Flat lay",), "gemini-3-pro-image", "2K", 0.134, 1))
+    assert text == "Make 1 photo in Flat lay with gemini-3-pro-image at 2K: about $0.13."
+    assert note == ("It was not finished last time. Not now keeps it in the queue, paused; "
+                    "Resume starts it later.")
+    text, _ = spend_text(Spend(3, ("Studio white", "Flat lay", "Outdoor"), "m", "1K", 0.12))
+    assert text == "Make 3 photos in Studio white, Flat lay and Outdoor with m at 1K: about $0.12."
+    text, _ = spend_text(Spend(8, ("a", "b", "c", "d"), "m", "1K", 0.3, 2))
+    assert text.startswith("Make 8 photos in 4 styles with m at 1K")
+
+
+def test_the_price_is_said_unknown_rather_than_guessed() -> None:
+    text, note = spend_text(Spend(4, ("Studio white",), None, "1K", None, 4))
+    assert text == "Make 4 photos in Studio white at 1K with the model ProductSnap chooses."
+    assert note.startswith("They were not finished last time. The cost is not known until the "
+                           "model is chosen")
+    _, note = spend_text(Spend(2, ("Studio white",), "gemini-9-image", "1K", None))
+    assert "ProductSnap has no price for gemini-9-image" in note

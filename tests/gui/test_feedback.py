@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.batch import BatchProgress
-from app.core.config import Config, load_config
+from app.core.config import Config, Mode, load_config
 from app.core.job import Job, JobStatus
 from app.core.secrets import SERVICE, USERNAME
-from app.gui.banners import BannerArea
+from app.core.usage import UsageTotals
+from app.gui.banners import BannerArea, Kind
 from app.gui.notifications import Channel, Notifier
+from app.gui.status_bar import StatusBar
 from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
 from tests.gui.conftest import WindowFactory, make_photos
@@ -80,14 +82,19 @@ def test_live_mode_without_a_key_says_so_once(
     window = open_window(live_config)
     drop(window, mime_with(make_photos(tmp_path / "p", 2)))
     qtbot.waitUntil(lambda: window.banners.banner("account") is not None, timeout=10_000)
-    assert "needs a Gemini API key" in window.banners.banner("account").text
+    banner = window.banners.banner("account")
+    assert banner.text == ("Live mode needs a Gemini API key: add it in Settings. The queue is "
+                           "paused; your photos wait.")
+    assert "NANO_BANANA" not in banner.text  # Settings is the way, not the environment
+    assert list(banner.buttons) == ["settings"]
     assert window.model.counts()[JobStatus.FAILED] == 0
 
 
-def _batch(completed: int, failed: int = 0) -> BatchProgress:
+def _batch(completed: int, failed: int = 0, cancelled: int = 0) -> BatchProgress:
     batch = BatchProgress()
-    for n in range(completed + failed):
-        status = JobStatus.COMPLETED if n < completed else JobStatus.FAILED
+    for n in range(completed + failed + cancelled):
+        status = (JobStatus.COMPLETED if n < completed else JobStatus.FAILED
+                  if n < completed + failed else JobStatus.CANCELLED)
         batch.record(Job(id=f"j{n}", source_path=f"/p/{n}.jpg", style="studio_white",
                          status=status, mode="mock", created_at=0.0))
     return batch
@@ -131,3 +138,26 @@ def test_no_notification_when_the_user_is_looking_or_has_turned_them_off(
     monkeypatch.setattr(window, "isActiveWindow", lambda: True)
     assert notifier.batch_finished(_batch(3)) is Channel.WINDOW_ACTIVE
     assert said == ["3 product photos ready"]
+
+
+def test_a_batch_cancelled_whole_is_not_announced(host: tuple[QWidget, BannerArea]) -> None:
+    window, banners = host
+    notifier = Notifier(window, banners, QIcon(), tray_available=lambda: False)
+    said: list[str] = []
+    notifier.notified.connect(lambda _channel, text: said.append(text))
+    assert notifier.batch_finished(_batch(0, cancelled=5)) is Channel.NONE
+    assert banners.banner("finished") is None and said == []
+    # Nothing made but some failed: said, and not as a success.
+    assert notifier.batch_finished(_batch(0, failed=2)) is Channel.IN_WINDOW
+    banner = banners.banner("finished")
+    assert banner.text == "No product photos made, 2 failed"
+    assert banner.kind is Kind.WARNING
+
+
+def test_one_image_is_one_image_in_the_status_bar(qtbot: QtBot) -> None:
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    bar.set_spend(UsageTotals(images=1, cost_usd=0.039), Mode.LIVE)
+    assert bar.spend_label.text() == "This month: $0.04 (1 image)"
+    bar.set_spend(UsageTotals(images=3, cost_usd=0.117), Mode.LIVE)
+    assert bar.spend_label.text() == "This month: $0.12 (3 images)"

@@ -1,4 +1,5 @@
-"""The gallery model's rows and roles as jobs change, and the thumbnail loader behind it."""
+"""The gallery model's rows and roles as jobs change (a warning shown on its tile, the failed
+photos worth retrying counted), and the thumbnail loader behind it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import dataclasses
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QRect, Qt, QThreadPool
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.core.job import Job, JobStatus
 from app.gui.gallery_model import GalleryModel, Role, short_error
+from app.gui.theme import TILE, WARNING_ACCENT
 from app.gui.thumbnails import ThumbnailLoader, load_image
+from app.gui.tile_delegate import TileDelegate
 
 
 def job(n: int, status: JobStatus = JobStatus.QUEUED, **values: object) -> Job:
@@ -100,3 +105,58 @@ def test_thumbnails_load_off_thread_and_stale_results_are_dropped(qtbot: QtBot,
     QCoreApplication.processEvents()
     QCoreApplication.processEvents()
     assert loader.cached(str(path)) is None
+
+
+def paint_tile(model: GalleryModel, row: int) -> QImage:
+    """The tile as the gallery paints it, into an image."""
+    view = QListView()
+    view.setModel(model)
+    delegate = TileDelegate(view)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = QRect(0, 0, TILE.width(), TILE.height())
+    image = QImage(TILE, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    delegate.paint(painter, option, model.index(row, 0))
+    painter.end()
+    return image
+
+
+def warning_pixels(image: QImage) -> int:
+    """Pixels of the warning accent in the thumbnail's top right corner."""
+    accent = QColor(WARNING_ACCENT)
+    count = 0
+    for x in range(TILE.width() - 60, TILE.width()):
+        for y in range(0, 60):
+            pixel = image.pixelColor(x, y)
+            if (abs(pixel.red() - accent.red()) < 12 and abs(pixel.green() - accent.green()) < 12
+                    and abs(pixel.blue() - accent.blue()) < 12):
+                count += 1
+    return count
+
+
+def test_a_job_with_a_warning_shows_it_on_its_tile(qtbot: QtBot) -> None:
+    model = GalleryModel()
+    note = "small photo: the result may lack detail"
+    model.add_jobs([job(1, JobStatus.COMPLETED, warning=note), job(2, JobStatus.COMPLETED)])
+    warned, plain = model.index(0, 0), model.index(1, 0)
+    assert warned.data(Role.WARNING) == note and plain.data(Role.WARNING) == ""
+    assert note in warned.data(Qt.ItemDataRole.ToolTipRole)
+    assert note in warned.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert note not in plain.data(Qt.ItemDataRole.ToolTipRole)
+    # Painted: a mark in the corner (and "small photo" beside the badge), none without one.
+    assert warning_pixels(paint_tile(model, 0)) > 40
+    assert warning_pixels(paint_tile(model, 1)) == 0
+
+
+def test_the_retry_count_leaves_out_photos_that_can_never_work() -> None:
+    model = GalleryModel()
+    model.add_jobs([job(1, JobStatus.FAILED), job(2, JobStatus.FAILED, error_kind="photo"),
+                    job(3, JobStatus.COMPLETED)])
+    assert model.retryable_count() == 1
+    model.update_job(job(1, JobStatus.QUEUED))
+    assert model.retryable_count() == 0
+    model.remove_ids(["job0002"])
+    model.add_jobs([job(4, JobStatus.FAILED), job(5, JobStatus.FAILED)])
+    assert model.retryable_count() == 2

@@ -17,7 +17,6 @@ from app.core.engine import Engine
 from app.core.job import JobStatus
 from app.gui import session as session_module
 from app.gui.main_window import MainWindow
-from tests.gemini_standin import API_KEY, GeminiStandIn
 from tests.gui.conftest import WindowFactory, make_photos
 
 
@@ -202,29 +201,3 @@ def test_a_queue_held_by_the_command_line_is_not_run_until_free(
     other.unlock()
     qtbot.waitUntil(all_done(window, 1), timeout=10_000)
     assert window.banners.banner("lock") is None
-
-
-def test_live_mode_asks_before_resuming_and_shows_the_cost(
-        qtbot: QtBot, open_window: WindowFactory, mock_env: dict[str, str],
-        mock_config: Config, tmp_path: Path) -> None:
-    engine = Engine(mock_config)
-    engine.add_photos(make_photos(tmp_path / "left", 4), "studio_white")
-    engine.close()
-    with GeminiStandIn() as standin:
-        live = load_config(env={**mock_env, "IMAGE_GENERATION_MODE": "live",
-                                "NANO_BANANA_API_URL": standin.url,
-                                "NANO_BANANA_API_KEY": API_KEY}, cwd=tmp_path)
-        window = open_window(live, wait=False)
-        assert window.status.mode_label.text() == "Live · automatic"
-        with qtbot.waitSignal(window.session.resume_needed, timeout=10_000) as asked:
-            pass
-        # "automatic" has no price until it has chosen: the question waits for the choice.
-        count, cost = asked.args
-        assert count == 4
-        assert cost == pytest.approx(4 * 1290 * 30 / 1e6)  # gemini-2.5-flash-image at 1K
-        assert window.session.queue.is_paused
-        assert all(j.status is JobStatus.QUEUED for j in window.model.jobs())
-        qtbot.waitUntil(lambda: window.status.mode_label.text()
-                        == "Live · gemini-2.5-flash-image · 1K", timeout=5000)
-        assert all(r.method == "GET" for r in standin.requests)  # nothing sent before "yes"
-
