@@ -387,7 +387,10 @@ def save_settings(config: Config, changes: Mapping[str, Any], changed_by: str) -
 
     stored = config.settings.load()
     for name, value in parsed.items():
-        stored[name] = str(value) if isinstance(value, Path | StrEnum) else value
+        if value is None:  # "none" (no budget): the default, so nothing is kept
+            stored.pop(name, None)
+        else:
+            stored[name] = str(value) if isinstance(value, Path | StrEnum) else value
     config.settings.save(stored)
 
     values = dict(config.values)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QSizePolicy, QWidget
 
 from app.core.usage import UsageTotals
 from app.gui.pools import Pools, run_for
@@ -50,6 +50,8 @@ class SpendingReport(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("spendingReport")
+        # The whole field width: a form keeps a label at its hint, which wraps it early.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         if figures is None:
             self.setText(self.tr("Spending shows once the job history is open."))
             return

@@ -148,3 +148,18 @@ def test_coroutines_run_on_the_qasync_loop_when_it_runs(qapp: QApplication) -> N
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def test_the_monthly_budget_is_saved_and_zero_means_none(
+        qtbot: QtBot, plain_config: Config) -> None:
+    dialog = dialog_for(qtbot, plain_config)
+    assert dialog.budget.value() == 0 and dialog.budget.text() == "No budget"
+    dialog.budget.setValue(20.0)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.save()
+    assert saved.args[0].monthly_budget_usd == 20.0
+    again = dialog_for(qtbot, saved.args[0])
+    again.budget.setValue(0.0)
+    with qtbot.waitSignal(again.settings_saved, timeout=5000) as cleared:
+        again.save()
+    assert cleared.args[0].monthly_budget_usd is None
