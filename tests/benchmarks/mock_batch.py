@@ -74,7 +74,7 @@ def run_batch(folder: Path, work: Path, parallel: int | None) -> tuple[float, fl
     if result.returncode != 0:
         sys.exit(f"batch failed ({result.returncode}):\n{result.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    done = len(list((work / "out").glob("*.png")))
+    done = len(list((work / "out" / "Demo").glob("*_demo.png")))  # demo results, in Demo/
     return wall, cpu, after.ru_maxrss / 1024, done
 
 
