@@ -295,3 +295,16 @@ def test_clearing_history_keeps_exported_results_and_says_what_it_freed(
     assert engine.store.all() == [] and not any(p.exists() for p in own)
     assert Path(done.output_path or "").exists()  # the user's copy stays
     assert engine.data_folder_size() < size_before
+
+
+def test_a_job_is_exported_where_the_run_that_queued_it_asked(
+        mock_config: Config, tmp_path: Path) -> None:
+    asked = tmp_path / "asked-for"
+    first = Engine(mock_config.with_overrides(output_dir=str(asked)))
+    (job,) = first.add_photos([_photo(tmp_path / "a.jpg")], "flat_lay").jobs
+    first.close()
+    # A later run (resume after a kill) with today's default output folder.
+    later = Engine(mock_config)
+    done = later.process(job.id)
+    assert Path(done.output_path or "").parent == asked / "Demo"
+    assert Path(mock_config.output_dir) not in Path(done.output_path or "").parents
