@@ -1,5 +1,6 @@
 """The detail view of one job: before and after, what it was made with, what it cost, the full
-error when it failed, a note such as "small photo", and the actions on it.
+error when it failed, a note such as "small photo", the checks for the chosen marketplace, and
+the actions on it.
 
 It sits in a splitter beside the gallery and must fit a laptop's screen: the pictures take the
 room there is, the actions stay in view at the foot, and the pictures and facts scroll when the
@@ -31,16 +32,18 @@ from PySide6.QtWidgets import (
 
 from app.core.job import Job, JobStatus
 from app.gui import theme
+from app.gui.check_list import CheckList
 from app.gui.compare_view import CompareView, Layout
 from app.gui.gallery_model import style_name
+from app.gui.market_checks import MarketplaceChecks
 from app.gui.pools import run_for
 from app.gui.thumbnails import load_image
 
 PREVIEW_EDGE = 1600
 
 # action ids, shared with the main window
-RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE, ANOTHER = (
-    "retry", "cancel", "open", "show", "copy", "save-as", "remove", "another-version")
+RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE, ANOTHER, EXPORT = (
+    "retry", "cancel", "open", "show", "copy", "save-as", "remove", "another-version", "export")
 
 _ZERO_WIDTH_SPACE = "\u200b"
 
@@ -55,7 +58,8 @@ class DetailPanel(QWidget):
     action_requested = Signal(str, str)  # action id, job id
     closed = Signal()
 
-    def __init__(self, pool: QThreadPool, parent: QWidget | None = None) -> None:
+    def __init__(self, pool: QThreadPool, checks: MarketplaceChecks,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPanel")
         self.setAccessibleName(self.tr("Photo details"))
@@ -86,7 +90,7 @@ class DetailPanel(QWidget):
 
         # The pictures and facts scroll when the window is short, the actions stay at the
         # foot: the panel never asks the window for more height than a laptop's screen has.
-        scroll = QScrollArea(self)
+        self.body_scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -122,8 +126,10 @@ class DetailPanel(QWidget):
         self.error.setMaximumHeight(110)
         self.error.hide()
         column.addWidget(self.error)
+        self.market = CheckList(checks, body)
+        column.addWidget(self.market)
 
-        # The actions that apply to the job shown, two to a row: a finished photo has six, a
+        # The actions that apply to the job shown, two to a row: a finished photo has seven, a
         # failed one three, so the panel stays short.
         self._grid = QGridLayout()
         self._grid.setSpacing(6)
@@ -131,6 +137,7 @@ class DetailPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for action, label in ((OPEN, self.tr("Open")), (SHOW, self.tr("Show in folder")),
                               (COPY, self.tr("Copy image")), (SAVE_AS, self.tr("Save as…")),
+                              (EXPORT, self.tr("Export…")),
                               (ANOTHER, self.tr("Make another version")),
                               (RETRY, self.tr("Retry")), (CANCEL, self.tr("Cancel")),
                               (REMOVE, self.tr("Remove from list"))):
@@ -139,6 +146,9 @@ class DetailPanel(QWidget):
             button.clicked.connect(lambda _=False, a=action: self._request(a))
             button.hide()
             self.buttons[action] = button
+        self.buttons[EXPORT].setToolTip(self.tr(
+            "Write this photo, or its batch, as a marketplace wants it, checked against its "
+            "rules"))
         self.buttons[ANOTHER].setToolTip(self.tr(
             "Make this photo again in the same style: a new result, the first one stays"))
         column.addLayout(self._build_form(body))
@@ -211,12 +221,14 @@ class DetailPanel(QWidget):
             self.title.setText("")
             self.compare.set_images(None, None)
             self.compare.set_message(self.tr("Select a photo to see it here."))
+            self.market.show_job(None)
             for button in self.buttons.values():
                 button.setEnabled(False)
             return
         self.title.setText(job.name)
         self.title.setToolTip(job.source_path)
         self._fill(job)
+        self.market.show_job(job)
         self._load_images(job)
 
     def _fill(self, job: Job) -> None:
@@ -246,6 +258,7 @@ class DetailPanel(QWidget):
         applies = {
             OPEN: has_result or bool(job.output_path), SHOW: True, COPY: has_result,
             SAVE_AS: has_result, ANOTHER: job.status is JobStatus.COMPLETED,
+            EXPORT: job.status is JobStatus.COMPLETED and has_result,
             RETRY: job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
             CANCEL: not job.status.is_final,
             REMOVE: job.status is not JobStatus.PROCESSING}

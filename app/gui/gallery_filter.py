@@ -1,5 +1,6 @@
 """Finding a photo in a long history: the gallery filtered by status and by style, and the bar
-above the gallery that sets the filter and the order (newest batch first, or oldest first).
+above the gallery that sets the filter, the order (newest batch first, or oldest first) and the
+marketplace every finished photo is checked against.
 
 The filter is a ``QSortFilterProxyModel`` that never sorts: the gallery model keeps its rows in
 display order itself, so the proxy only hides rows. With the filter off it accepts each row
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidg
 
 from app.core.job import JobStatus
 from app.gui.gallery_model import GalleryModel
+from app.gui.preset_picker import PresetPicker
 from app.services.styles import all_styles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -141,6 +143,18 @@ class GalleryBar(QWidget):
         self.order_box.addItem(self.tr("Newest first"), True)
         self.order_box.addItem(self.tr("Oldest first"), False)
         row.addWidget(self.order_box)
+
+        # Labelled: unlike the boxes before it, it does not hide photos but judges them.
+        market_label = QLabel(self.tr("Check for:"), self)
+        row.addSpacing(4)
+        row.addWidget(market_label)
+        self.market_box = PresetPicker(self)
+        market_label.setBuddy(self.market_box)
+        self.market_box.setToolTip(self.tr("The marketplace whose rules every finished photo "
+                                           "is checked against: ✓ passes, ! warning, ✕ fails"))
+        self.market_box.setSizeAdjustPolicy(fixed)
+        self.market_box.setMinimumContentsLength(16)
+        row.addWidget(self.market_box)
 
         self.shown = QLabel(self)
         self.shown.setAccessibleName(self.tr("Photos shown"))

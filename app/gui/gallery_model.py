@@ -10,6 +10,7 @@ ten thousand small Python objects and nothing more.
 
 from __future__ import annotations
 
+import textwrap
 from bisect import bisect_left
 from collections.abc import Iterable
 from enum import IntEnum
@@ -26,8 +27,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPixmap
 
 from app.core.job import Job, JobStatus
+from app.gui.market_checks import MarketplaceChecks
 from app.gui.theme import status_text
 from app.gui.thumbnails import ThumbnailLoader
+from app.gui.verdict_mark import check_name, verdict_word
 from app.services.styles import UnknownStyleError, get_style
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,6 +46,8 @@ class Role(IntEnum):
     SHORT_ERROR = Qt.ItemDataRole.UserRole + 7
     HAS_RESULT = Qt.ItemDataRole.UserRole + 8
     WARNING = Qt.ItemDataRole.UserRole + 9  # str: "" without one
+    MARKET = Qt.ItemDataRole.UserRole + 10  # "pass", "warn", "fail"; "" unknown or no result
+    UPSCALED = Qt.ItemDataRole.UserRole + 11  # bool: an export of it enlarged its pixels
 
 
 def style_name(style_id: str) -> str:
@@ -75,7 +80,7 @@ class GalleryModel(QAbstractListModel):
     counts_changed = Signal()
 
     def __init__(self, thumbnails: ThumbnailLoader | None = None, parent: Any = None, *,
-                 newest_first: bool = False) -> None:
+                 newest_first: bool = False, checks: MarketplaceChecks | None = None) -> None:
         super().__init__(parent)
         self._jobs: list[Job] = []  # in display order
         self._keys: list[SortKey] = []  # each row's sort key, ascending
@@ -88,6 +93,11 @@ class GalleryModel(QAbstractListModel):
         self._thumbnails = thumbnails
         if thumbnails is not None:
             thumbnails.thumbnail_loaded.connect(self._thumbnail_loaded)
+        self._checks = checks
+        if checks is not None:
+            checks.checked.connect(self._market_changed)
+            checks.upscaled_noted.connect(self._market_changed)
+            checks.preset_changed.connect(self._preset_changed)
 
     # -- Qt's model interface -------------------------------------------------------------------
 
@@ -123,12 +133,17 @@ class GalleryModel(QAbstractListModel):
             return bool(job.result_path)
         if role == Role.WARNING:
             return job.warning or ""
+        if role == Role.MARKET:
+            return self._checks.verdict(job) if self._checks is not None else ""
+        if role == Role.UPSCALED:
+            return self._checks is not None and bool(self._checks.upscaled(job.id))
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             parts = [job.name, style_name(job.style), status_text(job.status)]
             if job.status is JobStatus.FAILED and job.error:
                 parts.append(job.error)
             if job.warning:
                 parts.append(self.tr("Note: %1").replace("%1", job.warning))
+            parts.extend(self._market_lines(job))
             return " · ".join(parts) if role == Qt.ItemDataRole.AccessibleTextRole \
                 else "\n".join(parts)
         return None
@@ -288,6 +303,40 @@ class GalleryModel(QAbstractListModel):
         self._retryable = 0
         self.endResetModel()
         self.counts_changed.emit()
+
+    # -- the marketplace check --------------------------------------------------------------------
+
+    def _market_lines(self, job: Job) -> list[str]:
+        """For the tooltip: the verdict for the chosen marketplace with what is wrong, and the
+        exports that were enlarged."""
+        if self._checks is None or job.status is not JobStatus.COMPLETED:
+            return []
+        report = self._checks.report(job)
+        name = self._checks.preset.name
+        verdict, rows = report if report is not None else ("", ())
+        lines = [self.tr("%1: %2").replace("%1", name).replace("%2", verdict_word(verdict))]
+        for check_id, check_verdict, message in rows:
+            if check_verdict != "pass":  # wrapped: a tooltip line never wraps by itself
+                lines.append(textwrap.fill(
+                    f"{'✕' if check_verdict == 'fail' else '!'} {check_name(check_id)}: "
+                    f"{message}", 90, initial_indent="  ", subsequent_indent="      "))
+        for export in self._checks.upscaled(job.id):
+            lines.append(self.tr("Upscaled for %1: enlarged from %2 to %3 px, with no more "
+                                 "detail than the model made").replace(
+                "%1", export.preset_name).replace("%2", str(export.native_edge)).replace(
+                "%3", str(export.edge)))
+        return lines
+
+    def _market_changed(self, job_id: str) -> None:
+        row = self._row.get(job_id)
+        if row is not None:
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [Role.MARKET, Role.UPSCALED])
+
+    def _preset_changed(self, _preset_id: str) -> None:
+        if self._jobs:  # one signal for all rows: the view repaints what is on screen
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._jobs) - 1, 0),
+                                  [Role.MARKET])
 
     # -- bookkeeping -----------------------------------------------------------------------------
 

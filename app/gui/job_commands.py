@@ -1,6 +1,7 @@
 """The window's commands on jobs and the app: the detail view's actions (open, show in folder,
-copy, save as, another version, retry, cancel, remove), settings, the log folder, About, and the
-question before quitting with photos in flight. Clearing the history is in ``history_actions``.
+copy, save as, export, another version, retry, cancel, remove), settings, the log folder,
+About, and the question before quitting with photos in flight. Clearing the history is in
+``history_actions``; exporting in ``export_actions``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class JobCommands(QObject):
             self.save_as(job)
         elif action == actions.ANOTHER:
             self.make_another_version([job_id])
+        elif action == actions.EXPORT:
+            self.window.exports.ask([job_id])
         elif action == actions.REMOVE:
             self.remove([job_id])
 

@@ -34,6 +34,7 @@ from app.gui.banners import BannerArea, Kind
 from app.gui.batch_panel import BatchPanel
 from app.gui.detail_view import DetailPanel
 from app.gui.drop_zone import DropOverlay, EmptyState
+from app.gui.export_actions import ExportActions
 from app.gui.feedback import QueueFeedback
 from app.gui.gallery_filter import GalleryBar
 from app.gui.gallery_model import GalleryModel
@@ -42,6 +43,7 @@ from app.gui.header_row import HeaderLayout
 from app.gui.history_actions import HistoryActions
 from app.gui.inbox import Inbox
 from app.gui.job_commands import JobCommands
+from app.gui.market_checks import MarketplaceChecks
 from app.gui.menus import build_menus
 from app.gui.notifications import Notifier
 from app.gui.photo_intake import PhotoIntake
@@ -99,10 +101,12 @@ class MainWindow(WindowDrops, QMainWindow):
 
         self.thumbnails = ThumbnailLoader(self.pools.images, edge=GalleryView.thumbnail_edge(),
                                           parent=self)
-        self.model = GalleryModel(self.thumbnails, self, newest_first=True)
+        self.checks = MarketplaceChecks(self.pools.images, parent=self)
+        self.model = GalleryModel(self.thumbnails, self, newest_first=True, checks=self.checks)
         build_window(self)
         self.intake = PhotoIntake(self)
         self.commands = JobCommands(self)
+        self.exports = ExportActions(self)
         self.history = HistoryActions(self)
         self.feedback = QueueFeedback(self)
         self.notifier = Notifier(self, self.banners, self.icon)
@@ -124,6 +128,7 @@ class MainWindow(WindowDrops, QMainWindow):
         self.placement.restore()
         self.gallery_bar.set_newest_first(self.placement.newest_first())
         self.model.set_newest_first(self.placement.newest_first())
+        self.marketplace_chosen(self.placement.marketplace() or self.checks.preset.id)
         self.refresh_ui()
 
     def _connect_session(self) -> None:
@@ -251,6 +256,12 @@ class MainWindow(WindowDrops, QMainWindow):
         self.model.set_newest_first(newest_first)
         self.placement.set_newest_first(newest_first)
         self.gallery.keep_current_visible()
+
+    def marketplace_chosen(self, preset_id: str) -> None:
+        """Every finished photo is judged against this marketplace from now on."""
+        self.checks.set_preset(preset_id)
+        self.gallery_bar.market_box.set_preset(self.checks.preset.id)
+        self.placement.set_marketplace(self.checks.preset.id)
 
     def _jobs_removed(self, ids: list[str]) -> None:
         self.model.remove_ids(ids)

@@ -1,6 +1,6 @@
 """Menus and shortcuts: Ctrl+O, Ctrl+V, Ctrl+A, Delete, Ctrl+C, Ctrl+Shift+S, Ctrl+, and Ctrl+Q
-work as on every desktop app. The gallery's context menu has the actions on the photos selected;
-"Retry failed" says how many it will retry."""
+work as on every desktop app; Ctrl+E exports. The gallery's context menu has the actions on the
+photos selected; "Retry failed" says how many it will retry."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                          "paste")
     a["samples"] = _action(window, tr("Try with &Sample Photos"), window.add_samples,
                            name="samples")
+    a["export"] = _action(window, tr("&Export…"), lambda: window.exports.ask(),
+                          [QKeySequence("Ctrl+E")], "export")
+    a["export"].setToolTip(tr("Write the selected photos, or a batch, as a marketplace wants "
+                              "them, checked against its rules"))
     a["clear_history"] = _action(window, tr("C&lear History…"), window.history.ask_to_clear,
                                  name="clear_history")
     a["settings"] = _action(window, tr("&Settings…"), commands.open_settings,
@@ -96,6 +100,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for key in ("add", "add_folder", "paste", "samples"):
         file_menu.addAction(a[key])
     file_menu.addSeparator()
+    file_menu.addAction(a["export"])
+    file_menu.addSeparator()
     file_menu.addAction(a["clear_history"])
     file_menu.addSeparator()
     file_menu.addAction(a["settings"])
@@ -115,7 +121,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     separator = QAction(window)
     separator.setSeparator(True)
     gallery.addActions([a["details"], a["open"], a["show_in_folder"], a["copy"], a["save_as"],
-                        separator, a["another_version"], a["generate"], a["remove"]])
+                        a["export"], separator, a["another_version"], a["generate"], a["remove"]])
     window.ui_refreshed.connect(lambda: _count_retries(window, a["retry_failed"]))
 
     escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window.detail)

@@ -14,6 +14,14 @@ that size (as if last closed on a big monitor), so the picture shows how it is b
 
     xvfb-run -a -s "-screen 0 1024x640x24" .venv/bin/python -m app.gui.screenshots \\
         resources/screenshots --fit small-1024x640.png --saved 1800x1100
+
+With ``--marketplace`` the window keeps the size it chooses for the screen, and the pictures are
+of getting ready to upload: marketplace-check.png (a photo on a kitchen backdrop in the detail
+view, with its Amazon checks), export-dialog.png (Export... for a selection) and
+export-summary.png (the summary after exporting those for Walmart with fixes):
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m app.gui.screenshots \\
+        resources/screenshots --marketplace
 """
 
 from __future__ import annotations
@@ -26,10 +34,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from app.core.job import Job
+    from app.gui.main_window import MainWindow
 
 STYLES = ("studio_white", "lifestyle_kitchen", "flat_lay", "white_shadow", "outdoor",
           "lifestyle_living", "banner", "in_hand")
@@ -115,11 +128,60 @@ def store_saved_size(config_folder: Path, size: str) -> None:
     settings.sync()
 
 
+def marketplace_steps(window: MainWindow, shooter: Shooter,
+                      finished: Callable[[], bool]) -> None:
+    """A kitchen shot checked against Amazon in the detail view; Export... for three photos;
+    their export for Walmart with fixes (enlarged: the summary says so)."""
+    def pick() -> Job:
+        jobs = window.model.jobs()
+        return next((j for j in jobs if j.style == "lifestyle_kitchen"), jobs[0])
+
+    def open_detail() -> None:
+        job = pick()
+        window.banners.hide_banner("finished")  # as once its time is up
+        window.gallery.select_ids([job.id])
+        window.show_detail(job.id)
+
+    def save_checks() -> None:
+        # Scrolled as the user would, to the checks below the pictures.
+        window.detail.body_scroll.ensureWidgetVisible(window.detail.market, 0, 12)
+        shooter.save(window, "marketplace-check.png")
+
+    def open_export() -> None:
+        jobs = window.model.jobs()
+        window.gallery.select_ids([j.id for j in jobs[:3]], scroll=False)
+        window.exports.ask()
+
+    def export() -> None:
+        dialog = window.exports.dialog
+        assert dialog is not None
+        dialog.preset_box.set_preset("walmart")
+        dialog.fix.setChecked(True)
+        dialog.export_button.click()
+
+    shooter.when(finished, open_detail)
+    shooter.when(lambda: window.detail.compare._after is not None
+                 and bool(window.detail.market.rows), save_checks)
+    shooter.when(lambda: True, open_export)
+    shooter.when(lambda: window.exports.dialog is not None,
+                 lambda: shooter.save(shown(window.exports.dialog), "export-dialog.png"))
+    shooter.when(lambda: True, export)
+    shooter.when(lambda: window.exports.summary_box is not None,
+                 lambda: shooter.save(shown(window.exports.summary_box), "export-summary.png"))
+
+
+def shown(widget: QWidget | None) -> QWidget:
+    assert widget is not None  # its step waited for it
+    return widget
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="resources/screenshots")
     parser.add_argument("--fit", metavar="NAME", help="one picture of the whole screen")
     parser.add_argument("--saved", metavar="WxH", help="with --fit: a size saved before")
+    parser.add_argument("--marketplace", action="store_true",
+                        help="the marketplace check, the export dialog and its summary")
     args = parser.parse_args(argv[1:])
     out = Path(args.out).absolute()
     out.mkdir(parents=True, exist_ok=True)
@@ -142,7 +204,7 @@ def main(argv: list[str]) -> int:
     if args.fit and args.saved:
         store_saved_size(config.paths.config, args.saved)
     window = create_window(config)
-    if not args.fit:
+    if not (args.fit or args.marketplace):
         window.resize(*SIZE)
     window.show()
     shooter = Shooter(out)
@@ -203,6 +265,15 @@ def main(argv: list[str]) -> int:
         shooter.when(finished, open_detail_fitting)
         shooter.when(lambda: window.detail.compare._after is not None,
                      lambda: shooter.save(window, fit_name, whole_screen=True))
+        shooter.run()
+        code = app.exec()
+        window.session.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+        return code
+
+    if args.marketplace:
+        shooter.when(lambda: window.session.queue is not None and window.isVisible(), add_batch)
+        marketplace_steps(window, shooter, finished)
         shooter.run()
         code = app.exec()
         window.session.shutdown()

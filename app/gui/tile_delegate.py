@@ -1,5 +1,5 @@
 """Paints one gallery tile: thumbnail, name, style, status badge, DEMO mark, a warning mark (a
-small photo, say), progress animation.
+small photo, say), the verdict for the chosen marketplace, progress animation.
 
 Everything is drawn from the model's roles and the palette; no widget per tile.
 """
@@ -35,6 +35,7 @@ from app.core.job import JobStatus
 from app.gui import theme
 from app.gui.gallery_model import Role
 from app.gui.theme import CARD_PADDING, CARD_RADIUS, TILE, TILE_MARGIN
+from app.gui.verdict_mark import draw_mark
 
 Index = QModelIndex | QPersistentModelIndex
 ANIMATION_PERIOD_S = 1.4
@@ -83,7 +84,8 @@ class TileDelegate(QStyledItemDelegate):
         key = "|".join((
             "tile", str(index.data(Role.JOB_ID)), raw, str(index.data(Role.SHORT_ERROR)),
             str(index.data(Role.IS_DEMO)), str(thumbnail.cacheKey() if thumbnail else 0),
-            str(index.data(Role.WARNING)),
+            str(index.data(Role.WARNING)), str(index.data(Role.MARKET)),
+            str(index.data(Role.UPSCALED)),
             str(int(selected)), str(int(hovered)), f"{size.width()}x{size.height()}@{dpr}",
             str(option.palette.cacheKey()), option.font.key()))
         tile = QPixmap()
@@ -266,8 +268,18 @@ class TileDelegate(QStyledItemDelegate):
         pill(painter, badge, theme.tinted(palette.color(QPalette.ColorRole.Base), accent,
                                           palette),
              label, accent if not theme.is_dark(palette) else accent.lighter(135))
+        right = card.right() - CARD_PADDING
+        if verdict := index.data(Role.MARKET):
+            # At the row's end, the badge's height: the marketplace verdict, seen at a glance.
+            side = badge.height() + 2
+            right -= side
+            draw_mark(painter, QRectF(right, badge.center().y() - side / 2, side, side),
+                      verdict)
+            right -= 6
         reason = index.data(Role.SHORT_ERROR)
         colour = theme.secondary_text(palette)
+        if not reason and index.data(Role.UPSCALED):
+            reason = self.tr("upscaled")  # an export enlarged it: said, never passed off
         if not reason and (warning := index.data(Role.WARNING)):
             # Its first words ("small photo") beside the badge: seen without hovering.
             reason = warning.split(":")[0]
@@ -277,7 +289,7 @@ class TileDelegate(QStyledItemDelegate):
         if reason:
             painter.setFont(small)
             painter.setPen(colour)
-            space = int(width - badge.width() - 6)
+            space = int(right - badge.right() - 6)
             text = small_metrics.elidedText(reason, Qt.TextElideMode.ElideRight, space)
             painter.drawText(QRect(int(badge.right()) + 6, int(y), space, int(badge.height())),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

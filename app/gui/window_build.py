@@ -70,6 +70,7 @@ def build_window(window: MainWindow) -> None:
     window.gallery = GalleryView(window.model, window.stack)
     window.gallery_bar = GalleryBar(window.gallery.proxy, central)
     window.gallery_bar.order_changed.connect(window.gallery_order_chosen)
+    window.gallery_bar.market_box.preset_chosen.connect(window.marketplace_chosen)
     window.gallery_bar.hide()
     window.header = HeaderLayout(lead, window.batch_panel, window.gallery_bar)
     outer.addLayout(window.header)
@@ -96,7 +97,7 @@ def build_window(window: MainWindow) -> None:
     # the gallery, which is happy with one column and row of tiles. Without this, the hidden
     # page would hold the window wider and taller than a small laptop screen.
     window.stack.setMinimumSize(theme.TILE.width() + 24, theme.TILE.height() * 3 // 4)
-    window.detail = DetailPanel(window.pools.images, window.splitter)
+    window.detail = DetailPanel(window.pools.images, window.checks, window.splitter)
     window.detail.hide()
     window.splitter.addWidget(window.stack)
     window.splitter.addWidget(window.detail)

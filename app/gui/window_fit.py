@@ -60,7 +60,8 @@ def frame_margins(window: QMainWindow) -> QMargins:
 
 class WindowPlacement:
     """Restores and saves the window's geometry and splitter, always within the screen, and the
-    gallery's order (kept with them: how the user likes to look at the window)."""
+    gallery's order and marketplace (kept with them: how the user likes to look at the
+    window)."""
 
     def __init__(self, window: QMainWindow, splitter: QSplitter, settings_file: Path) -> None:
         self.window = window
@@ -68,6 +69,7 @@ class WindowPlacement:
         self.settings_file = settings_file
         self._fitted_once = False
         self._newest_first = True
+        self._marketplace = ""  # a preset id; "" before one was chosen
 
     def _settings(self) -> QSettings:
         return QSettings(str(self.settings_file), QSettings.Format.IniFormat)
@@ -87,12 +89,15 @@ class WindowPlacement:
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self._newest_first = str(settings.value("newest_first", "true")).lower() != "false"
+        self._marketplace = str(settings.value("marketplace", ""))
 
     def save(self) -> None:
         settings = self._settings()
         settings.setValue("geometry", self.window.saveGeometry())
         settings.setValue("splitter", self.splitter.saveState())
         settings.setValue("newest_first", "true" if self._newest_first else "false")
+        if self._marketplace:
+            settings.setValue("marketplace", self._marketplace)
 
     def newest_first(self) -> bool:
         return self._newest_first
@@ -100,6 +105,13 @@ class WindowPlacement:
     def set_newest_first(self, newest_first: bool) -> None:
         """Remembered with the window's size when it closes."""
         self._newest_first = newest_first
+
+    def marketplace(self) -> str:
+        return self._marketplace
+
+    def set_marketplace(self, preset_id: str) -> None:
+        """Remembered with the window's size when it closes."""
+        self._marketplace = preset_id
 
     def fit(self, frame: QMargins | None = None) -> None:
         """Bring the window within its screen (a maximised or full-screen one already is)."""
