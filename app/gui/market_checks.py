@@ -6,11 +6,11 @@ ten thousand finished jobs in the history cost nothing until they are seen. A ch
 of decoding and pixel work, so it never runs on the GUI thread; one runs at a time on the image
 pool, so thumbnails (which share that pool) never wait behind a screenful of checks. The waiting
 list is bounded and served newest first: after a quick scroll, what is on screen now is checked,
-not what was on screen a second ago. Checks are paced: the first waits a moment (tiles flying
-past in a fast scroll are not worth one), and each rests as long as it took before the next
-starts, so checking uses at most about half of one core and the GUI thread (which needs the
-interpreter lock too) stays smooth on a two-core laptop. The detail view's check goes first,
-at once.
+not what was on screen a second ago. Checks are paced, so that the GUI thread (which needs the
+interpreter lock too) stays smooth on a two-core laptop: one starts once no new tile has asked
+for a moment (tiles flying past in a scroll are not worth one; the newest asked still gets its
+turn within a second), and each rests as long as it took before the next starts, at most half
+of one core. The detail view's check goes first, at once.
 
 Reports are kept as plain tuples of strings: the garbage collector stops tracking those, so a
 few thousand cached reports add nothing to its full collections, which stop every thread (the
@@ -44,8 +44,9 @@ Report = tuple[str, tuple[Row, ...]]  # the overall verdict, and every check in 
 
 log = logging.getLogger(__name__)
 
-SETTLE_MS = 60  # before the first check after a quiet spell
-REST_MIN_MS = 30  # between two checks, at least
+SETTLE_S = 0.08  # no new tile asked for this long: the view is still
+MAX_WAIT_S = 1.0  # ...or the newest asked has waited this long
+REST_MIN_S = 0.03  # between two checks, at least (else as long as the last took)
 
 
 
@@ -101,9 +102,12 @@ class MarketplaceChecks(QObject):
         self._urgent: OrderedDict[Key, str] = OrderedDict()  # the detail view's: first
         self._running: Key | None = None
         self._started = 0.0
+        self._last_new = 0.0  # when a tile last asked for a check not yet waiting
+        self._waiting_since = 0.0
+        self._rest_until = 0.0
         self._pace = QTimer(self)
         self._pace.setSingleShot(True)
-        self._pace.timeout.connect(self._start_next)
+        self._pace.timeout.connect(self._schedule)
         self._upscaled: dict[str, dict[str, UpscaledExport]] = {}
 
     # -- the preset ----------------------------------------------------------------------------
@@ -153,19 +157,31 @@ class MarketplaceChecks(QObject):
         if urgent or key in self._urgent:
             self._waiting.pop(key, None)
             queue = self._urgent
+        elif key not in queue:
+            now = time.monotonic()
+            if not queue:
+                self._waiting_since = now
+            self._last_new = now
         queue[key] = path
         queue.move_to_end(key)
         while len(self._waiting) > self._max_waiting:  # long scrolled past: asked again if seen
             self._waiting.popitem(last=False)
-        if queue is self._urgent:
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Start the next check now if its time has come, else when it will have."""
+        if self._running is not None or not (self._urgent or self._waiting):
+            return
+        now = time.monotonic()
+        due = now if self._urgent else max(
+            self._rest_until, min(self._last_new + SETTLE_S, self._waiting_since + MAX_WAIT_S))
+        if due <= now:
             self._pace.stop()
             self._start_next()
-        elif not self._pace.isActive() and self._running is None:
-            self._pace.start(SETTLE_MS)
+        elif not self._pace.isActive() or self._pace.remainingTime() > (due - now) * 1000 + 5:
+            self._pace.start(max(1, round((due - now) * 1000)))
 
     def _start_next(self) -> None:
-        if self._running is not None:
-            return
         while self._urgent or self._waiting:
             key, path = (self._urgent or self._waiting).popitem(last=True)
             cached = self._reports.get(key)
@@ -174,7 +190,7 @@ class MarketplaceChecks(QObject):
         else:
             return
         self._running = key
-        self._started = time.monotonic()
+        self._started = self._waiting_since = time.monotonic()
         preset = get_preset(key[1])
         run_for(self, self._pool, lambda: _check(path, preset),
                 on_done=lambda report: self._finished(key, path, report),
@@ -198,12 +214,10 @@ class MarketplaceChecks(QObject):
         self._rest()
 
     def _rest(self) -> None:
-        """The next check after a rest as long as this one took; an urgent one at once."""
-        if self._urgent:
-            self._start_next()
-            return
-        took_ms = (time.monotonic() - self._started) * 1000
-        self._pace.start(max(REST_MIN_MS, round(took_ms)))
+        """The next check no sooner than this one took (an urgent one at once)."""
+        now = time.monotonic()
+        self._rest_until = now + max(REST_MIN_S, now - self._started)
+        self._schedule()
 
     # -- exports that enlarged the result ------------------------------------------------------
 

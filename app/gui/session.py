@@ -91,12 +91,16 @@ def preload_modules() -> None:
     """Worker thread: import what the window imports lazily later (keyring, httpx, Pillow,
     the marketplace checks and export), so that reading those files never happens on the GUI
     thread."""
+    from PIL import Image
+
     import app.checks.export
     import app.checks.image_checks
     import app.core.secrets
     import app.images.intake
     import app.services.gemini_client
     import app.services.pricing  # noqa: F401
+
+    Image.init()  # every image plugin, as the first marketplace check would (a third of a second)
 
 
 _settled = False
