@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -86,5 +85,3 @@ def unreachable(error: Exception) -> AccountProblemError:
     return AccountProblemError(AccountProblemKind.SERVICE_UNREACHABLE, UNREACHABLE_MESSAGE,
                                redact(f"{type(error).__name__}: {error}"))
 
-
-PageFetcher = Callable[[str | None], Any]
