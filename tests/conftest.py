@@ -30,7 +30,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
                  "NANO_BANANA_MODEL", "PRODUCTSNAP_DATA_DIR", "PRODUCTSNAP_OUTPUT_DIR",
                  "PRODUCTSNAP_PARALLEL", "PRODUCTSNAP_RPM", "NANO_BANANA_IMAGE_SIZE",
                  "PRODUCTSNAP_ASK_ABOVE_USD", "PRODUCTSNAP_REQUEST_DEADLINE_S",
-                 "PRODUCTSNAP_MONTHLY_BUDGET"):
+                 "PRODUCTSNAP_MONTHLY_BUDGET", "PRODUCTSNAP_BACKDROP_COLOUR"):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

@@ -145,6 +145,7 @@ EXPECTED_TYPES: dict[str, type | tuple[type, ...]] = {
     "ask_above_usd": float,
     "monthly_budget_usd": (float, type(None)),
     "request_deadline_s": float,
+    "backdrop_colour": str,
 }
 
 

@@ -132,10 +132,20 @@ def _job(mode: str, style: str) -> Job:
 
 
 def test_the_term_follows_how_the_result_was_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert all(not style.keeps_product_pixels for style in all_styles())
+    local = [style for style in all_styles() if style.is_local]
+    assert {style.id for style in local} == {"cutout_white", "cutout_shadow", "cutout_colour",
+                                             "cutout_transparent"}
     for style in all_styles():
-        assert source_type_for(_job("live", style.id)) == TRAINED_ALGORITHMIC_MEDIA
-        assert source_type_for(_job("mock", style.id)) == COMPOSITE_SYNTHETIC
+        if style.is_local:  # an edit of the real photo, in demo mode too
+            assert style.keeps_product_pixels
+            assert source_type_for(_job("live", style.id)) == (
+                COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA)
+            assert source_type_for(_job("mock", style.id)) == (
+                COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA)
+        else:
+            assert not style.keeps_product_pixels
+            assert source_type_for(_job("live", style.id)) == TRAINED_ALGORITHMIC_MEDIA
+            assert source_type_for(_job("mock", style.id)) == COMPOSITE_SYNTHETIC
     assert source_type_for(_job("live", "a_style_since_removed")) == TRAINED_ALGORITHMIC_MEDIA
     keeping = Style(**{**get_style("studio_white").__dict__, "keeps_product_pixels": True})
     monkeypatch.setattr(provenance, "get_style", lambda style_id: keeping)

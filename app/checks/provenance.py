@@ -54,13 +54,18 @@ class UnlabelledFormatError(ValueError):
 
 
 def source_type_for(job: Job) -> str:
-    """The IPTC term for ``job``'s result: how it was made, never a guess that flatters it."""
-    if job.mode == Mode.MOCK.value:
-        return COMPOSITE_SYNTHETIC
+    """The IPTC term for ``job``'s result: how it was made, never a guess that flatters it.
+
+    A local cut-out is an edit of the real photo (a trained model chose the pixels to keep) in
+    demo and live mode alike; any other demo result is the app's own composite."""
     try:
         style = get_style(job.style)
     except UnknownStyleError:  # a style since removed: claim the broader AI term
-        return TRAINED_ALGORITHMIC_MEDIA
+        return COMPOSITE_SYNTHETIC if job.mode == Mode.MOCK.value else TRAINED_ALGORITHMIC_MEDIA
+    if style.is_local:
+        return COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA
+    if job.mode == Mode.MOCK.value:
+        return COMPOSITE_SYNTHETIC
     return (COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA if style.keeps_product_pixels
             else TRAINED_ALGORITHMIC_MEDIA)
 

@@ -205,7 +205,7 @@ def run_batch(engine: Engine, *, paths: Iterable[str] | None, style: str | None,
     heartbeat.start(200)
     try:
         if paths is None:
-            run.say_cost(len(engine.queued()))
+            run.say_cost(len(engine.queued_to_send()))
             queue.start(run_queued=True)
         else:
             queue.add_photos(list(paths), style or engine.config.default_style)

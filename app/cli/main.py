@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--mode", dest="style", metavar="ID",
                      help="style id (see `productsnap modes`); default studio_white")
     gen.add_argument("--out", metavar="DIR", help="folder for the results")
+    gen.add_argument("--colour", "--color", dest="colour", metavar="#RRGGBB",
+                     help="backdrop of the cutout_colour style (default #f2efe9)")
     gen.add_argument("--size", metavar="S", help="live image size: 512, 1K, 2K or 4K, as the "
                      "model offers (default 1K; `productsnap key status --check` lists them)")
     gen.add_argument("--parallel", type=int, metavar="N", help="at most N requests in flight")
@@ -177,14 +179,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.services.styles import all_styles
 
         for style in all_styles():
-            print(f"{style.id:<18} {style.name} - {style.description}")
+            note = " (keeps your product exactly · free · offline)" if style.is_local else ""
+            print(f"{style.id:<18} {style.name}{note} - {style.description}")
         return 0
 
     try:
         config = load_config()
         if args.command == "generate":
             config = config.with_overrides(output_dir=args.out, parallel=args.parallel,
-                                           rpm=args.rpm, image_size=args.size)
+                                           rpm=args.rpm, image_size=args.size,
+                                           backdrop_colour=args.colour)
         config.paths.ensure()  # a data folder that is a file or cannot be made: said plainly
     except ConfigError as error:
         print(f"productsnap: configuration error: {error}", file=sys.stderr)
@@ -242,7 +246,8 @@ def _run(config: Config, args: argparse.Namespace) -> int:
     if engine.store_notice is not None:
         print(f"productsnap: {engine.store_notice.message}", file=sys.stderr)
     try:
-        if config.mode is Mode.LIVE:
+        local = args.command == "generate" and get_style(style).is_local
+        if config.mode is Mode.LIVE and not local:
             # Builds the live client and settles the model (a free call): no key, or a size
             # the model does not make, is a usage error before anything is sent.
             engine.client  # noqa: B018
@@ -272,13 +277,16 @@ def _run(config: Config, args: argparse.Namespace) -> int:
 def _within_budget(engine: Engine, args: argparse.Namespace) -> bool:
     """``--max-cost``: the run's estimate, checked before anything is queued or sent."""
     from app.core.photos import collect_photos
+    from app.services.styles import is_local_style
 
     if args.command == "generate":
+        if getattr(args, "style", None) and is_local_style(args.style):
+            return True  # a cut-out costs nothing
         photos, _ = collect_photos(args.paths, exclude=(engine.config.paths.data,
                                                         engine.config.output_dir))
         count = len(photos)
     else:
-        count = len(engine.queued())
+        count = len(engine.queued_to_send())
         if args.command == "retry":
             count += len(args.job_ids) if args.job_ids else len(engine.retryable_failed())
     estimate = engine.estimate_cost(count)

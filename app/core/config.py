@@ -100,6 +100,16 @@ def parse_image_size(raw: str, name: str = "NANO_BANANA_IMAGE_SIZE") -> str:
     raise ConfigError(f"{name} must be one of {', '.join(IMAGE_SIZES)}, not {raw!r}.")
 
 
+def parse_backdrop_colour(raw: str, name: str = "PRODUCTSNAP_BACKDROP_COLOUR") -> str:
+    """``#rrggbb``, stored lower-case with its ``#``."""
+    text = str(raw).strip().lower()
+    text = text if text.startswith("#") else "#" + text
+    if len(text) == 7 and all(c in "0123456789abcdef" for c in text[1:]):
+        return text
+    raise ConfigError(f"{name} must be a colour written #rrggbb (for example #f2efe9), "
+                      f"not {raw!r}.")
+
+
 def _parse_text(raw: str, name: str) -> str:
     text = str(raw).strip()
     if not text:
@@ -132,6 +142,9 @@ FIELDS: tuple[Field, ...] = (
           lambda raw, name: Path(_parse_text(str(raw), name)).expanduser()),
     Field("filename_pattern", None, lambda: "{name}_{style}", _parse_text),
     Field("default_style", None, lambda: "studio_white", _parse_text),
+    # The backdrop of the "cut-out on a colour" style.
+    Field("backdrop_colour", "PRODUCTSNAP_BACKDROP_COLOUR", lambda: "#f2efe9",
+          parse_backdrop_colour),
     Field("start_on_drop", None, lambda: True, _parse_bool),
     Field("notifications", None, lambda: True, _parse_bool),
     # Live mode asks before a batch that costs more than this (0: always asks).
@@ -223,6 +236,10 @@ class Config:
     @property
     def default_style(self) -> str:
         return self._typed("default_style", str)
+
+    @property
+    def backdrop_colour(self) -> str:
+        return self._typed("backdrop_colour", str)
 
     @property
     def start_on_drop(self) -> bool:

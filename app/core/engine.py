@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.budget import MonthlyBudget
 from app.core.config import Config, ConfigError, Mode
@@ -43,9 +43,16 @@ from app.services.model_catalog import ModelCatalog
 from app.services.nano_banana_client import NanoBananaClient, create_client
 from app.services.rate_limit import SlidingWindowLimiter
 from app.services.result_spool import ResultSpool
-from app.services.styles import Style, UnknownStyleError, get_style
+from app.services.styles import CHOSEN, Style, UnknownStyleError, get_style, is_local_style
+
+if TYPE_CHECKING:  # numpy and onnxruntime load with the first cut-out, not at start-up
+    from PIL import Image
+
+    from app.core.cutouts import LocalCutouts
+    from app.images.cutout import CutOut
 
 log = logging.getLogger(__name__)
+CUTOUT_MODEL = "u2netp (on this computer)"  # what a cut-out job's "model" shows
 
 JobListener = Callable[[Job], None]
 
@@ -64,6 +71,7 @@ class Engine:
         self.store, self.store_notice = open_job_store(config.paths.ensure().database)
         self.storage = Storage(config.paths)
         self.files = JobFiles(self.store, self.storage, lambda: self.config)
+        self._cutouts: LocalCutouts | None = None
         self._client = client
         self._client_options = client_options or {}
         self._client_lock = threading.Lock()
@@ -76,6 +84,14 @@ class Engine:
         self.notices = ModelNotices()
         self.budget = MonthlyBudget(config.monthly_budget_usd,
                                     lambda: usage_this_month(self.store).cost_usd)
+
+    @property
+    def cutouts(self) -> LocalCutouts:
+        if self._cutouts is None:
+            from app.core.cutouts import LocalCutouts
+
+            self._cutouts = LocalCutouts(self.store, self.storage)
+        return self._cutouts
 
     # -- the client is built on first use: live mode without a key still shows the history ---
 
@@ -152,7 +168,8 @@ class Engine:
 
     def add_photos(self, paths: Iterable[str | Path], style: str, *,
                    skip_duplicates: bool = False) -> AddResult:
-        get_style(style)  # an unknown style is a usage error before anything is written
+        # An unknown style is a usage error before anything is written.
+        colour = self._colour_for(get_style(style))
         photos, skipped = collect_photos(
             paths, exclude=(self.config.paths.data, Path(self.config.output_dir)))
         mode = self.config.mode.value
@@ -171,10 +188,17 @@ class Engine:
                     continue
                 seen.add(digest)
             new.append(NewJob(source_path=str(photo), style=style, mode=mode,
-                              source_hash=digest, **self._destination()))
+                              source_hash=digest, backdrop_colour=colour,
+                              **self._destination()))
         if new:
             result.jobs = self.store.add(new)
         return result
+
+    def _colour_for(self, style: Style) -> str | None:
+        """The backdrop colour a job remembers: only a cut-out on a chosen colour has one."""
+        if style.cutout is None or style.cutout.background != CHOSEN:
+            return None
+        return self.config.backdrop_colour
 
     def tidy(self) -> int:
         """Remove the temporary files a killed run left (only while holding the runner lock:
@@ -188,7 +212,8 @@ class Engine:
     def make_another_version(self, job_ids: Iterable[str]) -> AddResult:
         """A new job for the same photo and style as each finished job, linked to it."""
         new = [NewJob(source_path=job.source_path, style=job.style, mode=self.config.mode.value,
-                      source_hash=job.source_hash, parent_id=job.id, **self._destination())
+                      source_hash=job.source_hash, parent_id=job.id,
+                      backdrop_colour=job.backdrop_colour, **self._destination())
                for job in self.store.many(list(job_ids)) if job.status is JobStatus.COMPLETED]
         return AddResult(jobs=self.store.add(new) if new else [])
 
@@ -238,10 +263,15 @@ class Engine:
 
     def _process_once(self, job_id: str, cancel: threading.Event | None,
                       on_progress: JobListener | None) -> Job:
-        client = self.client  # may raise AccountProblemError before anything is claimed
-        size = self.config.image_size if client.mode is Mode.LIVE else None
+        client: NanoBananaClient | None = None
+        model: str | None = CUTOUT_MODEL
+        size: str | None = None
+        if not self._is_local(job_id):  # a cut-out is made here: no client, key or cost
+            client = self.client  # may raise AccountProblemError before anything is claimed
+            model = client.model
+            size = self.config.image_size if client.mode is Mode.LIVE else None
         try:
-            job = self.store.claim(job_id, self.config.mode.value, client.model, size)
+            job = self.store.claim(job_id, self.config.mode.value, model, size)
         except sqlite3.Error as error:
             paused = self._storage_pause(error, job_id)
             if paused is None:
@@ -272,6 +302,12 @@ class Engine:
         except Exception as error:  # a bug must cost one job, never the run
             return self._unexpected(job_id, error)
 
+    def _is_local(self, job_id: str) -> bool:
+        try:
+            return is_local_style(self.store.get(job_id).style)
+        except LookupError:
+            return False  # the run itself says what is wrong with the job
+
     def _storage_pause(self, error: OSError | sqlite3.Error,
                        job_id: str) -> AccountProblemError | None:
         """A full, read-only or unwritable folder pauses the queue with the job queued (the
@@ -295,7 +331,7 @@ class Engine:
         if (cancel is not None and cancel.is_set()) or self.store.get(job_id).cancel_requested:
             raise CancelledError(job_id)
 
-    def _run(self, job: Job, client: NanoBananaClient, cancel: threading.Event | None,
+    def _run(self, job: Job, client: NanoBananaClient | None, cancel: threading.Event | None,
              on_progress: JobListener | None) -> Job:
         try:
             style = get_style(job.style)
@@ -305,22 +341,38 @@ class Engine:
 
         data, mime = self.files.stored_result(job)
         if data is None:
-            data, mime, job = self._generate(job, style, client, cancel, on_progress)
+            if client is None:
+                data, mime, job = self._cut_out(job, style, cancel, on_progress)
+            else:
+                data, mime, job = self._generate(job, style, client, cancel, on_progress)
             job = self.store.update(job.id, result_path=str(
                 self.storage.write_result(job.id, data, mime)), result_mime=mime)
+        return self._finish(job, data, mime, client)
+
+    def _finish(self, job: Job, data: bytes, mime: str, client: NanoBananaClient | None) -> Job:
+        """Thumbnail, the user's copy, COMPLETED: each recorded before the next."""
         if not job.result_thumbnail_path:
             try:
                 thumb, thumb_mime = make_thumbnail(data)
             except PhotoUnusableError as error:
-                self.files.forget_result(job, client)  # a retry must ask again, not reuse this
+                if client is not None:  # a retry must ask again, not reuse this
+                    self.files.forget_result(job, client)
                 raise GenerationFailedError(UNREADABLE_RESULT, error.detail) from error
             job = self.store.update(job.id, result_thumbnail_path=str(
                 self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
         job = self.files.export(job, data, mime)
         finished = self.store.complete(job.id)
-        if job.client_job_id:
+        if job.client_job_id and client is not None:
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
+
+    def _cut_out(self, job: Job, style: Style, cancel: threading.Event | None,
+                 on_progress: JobListener | None) -> tuple[bytes, str, Job]:
+        job = self.files.prepare_upload(job)  # the tile's thumbnail; a bad file fails here
+        if on_progress:
+            on_progress(job)
+        self._check_cancel(job.id, cancel)
+        return self.cutouts.make(job, style)
 
     def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
@@ -381,6 +433,29 @@ class Engine:
         price = price_per_image(client.model or "", self.config.image_size)
         return None if price is None else price * BUDGET_MARGIN
 
+    # -- touch-up ----------------------------------------------------------------------------
+
+    def cutout_of(self, job_id: str) -> CutOut:
+        """A finished cut-out's photo and current mask (JobError when there is none)."""
+        return self.cutouts.cutout_of(self.store.get(job_id))
+
+    def touch_up(self, job_id: str, mask: Image.Image) -> Job:
+        """Keep an edited mask for a finished cut-out and make its result, thumbnail and the
+        user's copy anew from it; every later export uses it too."""
+        job = self.store.get(job_id)
+        cut = self.cutouts.cutout_of(job).with_mask(mask)
+        job = self.cutouts.replace_mask(job, cut.mask)
+        from app.core.cutouts import render
+
+        data, mime = render(cut, get_style(job.style), job.backdrop_colour)
+        job = self.store.update(job.id, result_path=str(
+            self.storage.write_result(job.id, data, mime)), result_mime=mime)
+        thumb, thumb_mime = make_thumbnail(data)
+        job = self.store.update(job.id, result_thumbnail_path=str(
+            self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
+        log.info("Job %s touched up", job_id)
+        return self.files.export(job, data, mime, replace=True)
+
     # -- queue operations --------------------------------------------------------------------
 
     def cancel(self, job_id: str) -> Job | None:
@@ -427,3 +502,7 @@ class Engine:
 
     def queued(self) -> list[Job]:
         return self.store.all([JobStatus.QUEUED])
+
+    def queued_to_send(self) -> list[Job]:
+        """The queued jobs that will go to the image service (not the free local cut-outs)."""
+        return [job for job in self.queued() if not is_local_style(job.style)]

@@ -28,8 +28,9 @@ class Cleared:
 
 def own_files(job: Job) -> list[Path]:
     """The app's private copies for a job (never the exported result)."""
-    return [Path(name) for name in (job.upload_path, job.thumbnail_path,
-                                    job.result_thumbnail_path, job.result_path) if name]
+    names = (job.upload_path, job.thumbnail_path, job.result_thumbnail_path, job.result_path,
+             job.mask_path)
+    return [Path(name) for name in names if name]
 
 
 def _size(path: Path) -> int:

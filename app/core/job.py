@@ -58,6 +58,8 @@ class Job:
     parent_id: str | None = None  # the job this is another version of
     error_kind: str | None = None  # "photo": the photo can never work, retrying won't help
     warning: str | None = None  # shown on the tile: "small photo: the result may lack detail"
+    mask_path: str | None = None  # a local cut-out's mask (8-bit PNG), touched up or not
+    backdrop_colour: str | None = None  # "#rrggbb" for a cut-out on a chosen colour
 
     @property
     def name(self) -> str:

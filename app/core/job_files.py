@@ -13,12 +13,14 @@ from typing import Any
 
 from app.checks.provenance import labelled, source_type_for
 from app.core.config import Config, Mode
+from app.core.files import atomic_write_bytes
 from app.core.job import ERROR_KIND_PHOTO, Job
-from app.core.storage import Storage
+from app.core.storage import Storage, extension_for
 from app.core.store import JobStore
 from app.images.intake import SMALL_LONG_EDGE, prepare_photo, read_photo
 from app.services.errors import PhotoUnusableError
 from app.services.nano_banana_client import NanoBananaClient
+from app.services.styles import is_local_style
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +46,13 @@ class JobFiles:
         self.store.update(job.id, client_job_id=None, request_sent_at=None, result_path=None,
                           result_mime=None)
 
-    def export(self, job: Job, data: bytes, mime: str) -> Job:
+    def export(self, job: Job, data: bytes, mime: str, *, replace: bool = False) -> Job:
         """Copy the result to the output folder exactly once, even across a kill, carrying the
         IPTC label of how it was made (AI or demo composite) and no other metadata.
 
         The chosen name is recorded before the file is written, so a restart finishes the
-        same file instead of adding a second copy beside it.
+        same file instead of adding a second copy beside it. ``replace``: a touched-up result
+        takes the place of the copy exported before (same name, same format).
         """
         data = labelled(data, source_type_for(job))  # the same pixels, not re-encoded
         if job.output_path:
@@ -59,13 +62,17 @@ class JobFiles:
                     return job
             except OSError:
                 pass
+            if replace and target.suffix.lower() == extension_for(mime):
+                atomic_write_bytes(target, data)
+                return job
         else:
             # Where the run that queued it asked (a resume after a kill writes to the same
             # --out folder); demo results in a Demo subfolder, "demo" in their names, so they
             # never sit beside a paid result.
             folder = Path(job.output_dir or self.config.output_dir)
             pattern = job.filename_pattern or self.config.filename_pattern
-            if job.mode == Mode.MOCK.value:
+            # A cut-out is a real result in demo mode too: it goes beside the others.
+            if job.mode == Mode.MOCK.value and not is_local_style(job.style):
                 folder, pattern = folder / DEMO_FOLDER, pattern + "_demo"
             target = self.storage.output_target(job.source_path, job.style, mime, folder,
                                                 pattern)

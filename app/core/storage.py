@@ -103,6 +103,10 @@ class Storage:
     def write_result(self, job_id: str, data: bytes, mime: str) -> Path:
         return atomic_write_bytes(self.paths.results / f"{job_id}{extension_for(mime)}", data)
 
+    def write_mask(self, job_id: str, data: bytes) -> Path:
+        """A local cut-out's mask: kept safely, a touch-up is the user's work."""
+        return atomic_write_bytes(self.paths.results / f"{job_id}.mask.png", data)
+
     def write_thumbnail(self, job_id: str, kind: str, data: bytes, mime: str) -> Path:
         name = f"{job_id}.{kind}{extension_for(mime)}"
         return atomic_write_bytes(self.paths.thumbnails / name, data, durable=False)
@@ -121,7 +125,7 @@ class Storage:
     def remove_job_files(self, job: Job) -> None:
         """Forget a job's private files. The exported result in the output folder stays."""
         for name in (job.upload_path, job.thumbnail_path, job.result_thumbnail_path,
-                     job.result_path):
+                     job.result_path, job.mask_path):
             if name:
                 with contextlib.suppress(OSError):
                     Path(name).unlink(missing_ok=True)

@@ -34,7 +34,7 @@ from app.core.job import Job, JobStatus
 from app.core.photos import AddResult
 from app.gui.pools import run_for
 from app.services.errors import AccountProblemError, AccountProblemKind
-from app.services.styles import UnknownStyleError, get_style
+from app.services.styles import UnknownStyleError, get_style, is_local_style
 
 if TYPE_CHECKING:
     from app.gui.session import AppSession
@@ -120,11 +120,14 @@ class SpendingGate(QObject):
 
     def _queued(self, ids: list[str]) -> None:
         """GUI thread, inside the queue's ``_enqueue``: nothing of ``ids`` has started yet."""
+        free = self._free(ids)
         for job_id in ids:
+            if job_id in free:  # a local cut-out: nothing is sent, nothing to say yes to
+                continue
             self._unapproved[job_id] = JobStatus.QUEUED
             if self._starting:
                 self._resumed.add(job_id)
-        if not self.live or self.queue is None:
+        if not self.live or self.queue is None or not self.waiting():
             return
         if self._fits_now():
             self._approve(self.waiting())
@@ -133,6 +136,12 @@ class SpendingGate(QObject):
             self.queue.pause()
             self._held = True
         self._ask_soon()
+
+    def _free(self, ids: list[str]) -> set[str]:
+        engine = self.session.engine
+        if engine is None or not ids:
+            return set()
+        return {job.id for job in engine.store.many(ids) if is_local_style(job.style)}
 
     def _fits_now(self) -> bool:
         """Decided on the spot, without pausing: the model is known and everything waiting

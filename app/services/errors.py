@@ -74,6 +74,8 @@ class AccountProblemKind(StrEnum):
     STORAGE = "storage"
     # The month's spend would pass the budget the user set: raise it, or wait for next month.
     BUDGET = "budget"
+    # A file of the app itself (the cut-out model) is missing or damaged: reinstalling fixes it.
+    INSTALLATION = "installation"
 
 
 class AccountProblemError(Exception):

@@ -136,3 +136,9 @@ def get_style(style_id: str) -> Style:
         return _load()[style_id]
     except KeyError:
         raise UnknownStyleError(style_id) from None
+
+
+def is_local_style(style_id: str) -> bool:
+    """True for a style made on this computer (free, offline); False also for an unknown id."""
+    style = _load().get(style_id)
+    return style is not None and style.is_local

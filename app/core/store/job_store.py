@@ -42,6 +42,7 @@ class NewJob:
     output_dir: str | None = None  # where the result goes, as asked when it was queued
     filename_pattern: str | None = None
     parent_id: str | None = None  # "another version" of this job
+    backdrop_colour: str | None = None  # "#rrggbb": a cut-out on a chosen colour
 
 
 def _row_to_job(row: sqlite3.Row) -> Job:
@@ -181,11 +182,12 @@ class JobStore:
                 db.execute(
                     "INSERT INTO jobs (id, seq, batch_id, source_path, source_hash, style, status,"
                     " mode, created_at, error, error_detail, finished_at, output_dir,"
-                    " filename_pattern, parent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " filename_pattern, parent_id, backdrop_colour)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (job_id, seq + n, batch_id, new.source_path, new.source_hash, new.style,
                      (JobStatus.FAILED if failed else JobStatus.QUEUED).value, new.mode, now,
                      new.error, new.error_detail, now if failed else None, new.output_dir,
-                     new.filename_pattern, new.parent_id),
+                     new.filename_pattern, new.parent_id, new.backdrop_colour),
                 )
                 ids.append(job_id)
         return self.many(ids)

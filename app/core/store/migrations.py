@@ -82,12 +82,21 @@ def _v5_where_and_why(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX jobs_parent ON jobs(parent_id)")
 
 
+def _v6_cutout_mask(db: sqlite3.Connection) -> None:
+    """A job made by the local cut-out keeps its mask (touched up or as the model made it),
+    so every later render and export uses the same edges; a job on a colour keeps the colour
+    it was queued with."""
+    for column in ("mask_path", "backdrop_colour"):
+        db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_jobs,
     _v2_request_identity,
     _v3_size_and_thinking,
     _v4_billed_request,
     _v5_where_and_why,
+    _v6_cutout_mask,
 )
 LATEST = len(STEPS)
 
