@@ -10,7 +10,8 @@ macOS: the .dmg mounted, its Applications link and the app's Info.plist checked,
 out as a user would drag it, the self-test, the .dmg ejected.
 Linux: the archive unpacked, the self-test.
 
-The self-test must pass and name the keyring backend the system has: Windows Credential Manager
+The self-test must pass, cut the sample photo out with the bundled model, and name the keyring
+backend the system has: Windows Credential Manager
 (WinVaultKeyring) on Windows, the Keychain on macOS. CI runs this after build.py.
 """
 
@@ -43,6 +44,8 @@ def check(condition: bool, message: str) -> None:
 def check_self_test(executable: Path) -> None:
     output = self_test(executable)
     check("self-test passed" in output, "the installed app's self-test passed")
+    check("ok    cut-out:" in output,
+          "the installed app cut the sample out (onnxruntime and the model travelled)")
     expected = EXPECTED_KEYRING.get(sys.platform)
     keyring_lines = [line for line in output.splitlines() if "keyring:" in line]
     check(bool(keyring_lines), "the self-test names a keyring backend")

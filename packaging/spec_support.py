@@ -21,7 +21,7 @@ DIST_NAME = "productsnap"  # the distribution name in pyproject.toml
 PUBLISHER = "ProductSnap"
 BUNDLE_ID = "com.productsnap.ProductSnap"
 COPYRIGHT = "© ProductSnap"
-SIZE_BUDGET_MB = 150
+SIZE_BUDGET_MB = 250  # Linux, on disk; 145 MiB before the cut-out (onnxruntime, numpy, model)
 
 
 def read_version(pyproject: Path = PYPROJECT) -> str:
@@ -86,9 +86,21 @@ EXCLUDED_MODULES = [
     # Never used at run time.
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
     "test", "pytest", "_pytest", "pytestqt", "ruff", "PyInstaller", "setuptools", "pip",
-    "IPython", "numpy", "matplotlib",
+    "IPython", "matplotlib",
     # httpx's command-line client (and what only it uses); AVIF, which phones do not shoot.
     "httpx._main", "pygments", "rich", "click", "PIL._avif", "PIL.AvifImagePlugin",
+    # onnxruntime's Python tooling: model conversion, optimisation, quantisation, training,
+    # datasets, the ONNX backend API. Only `print_debug_info` imports transformers, lazily.
+    # What only they import (onnx, sympy, protobuf, flatbuffers: the last two are dependencies
+    # of the wheel) stays out with them; the CPU InferenceSession needs none of it.
+    "onnxruntime.tools", "onnxruntime.transformers", "onnxruntime.quantization",
+    "onnxruntime.training", "onnxruntime.datasets", "onnxruntime.backend", "onnx", "sympy",
+    "google.protobuf", "flatbuffers",
+    # numpy's submodules that only its lazy `numpy.<name>` attributes import and the cut-out
+    # does not use: random and fft bring compiled modules (~3 MB), testing brings unittest and
+    # doctest, f2py a Fortran wrapper generator. _multiarray_tests is for numpy's own tests.
+    "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.testing", "numpy.f2py",
+    "numpy.distutils", "numpy._pyinstaller", "numpy._core._multiarray_tests",
     # Nothing uses processes (the engine runs on threads); left in, multiprocessing's run-time
     # hook imports it on every start (~10 ms). Whoever adds a ProcessPoolExecutor must take
     # these out again and call multiprocessing.freeze_support() first thing in launcher.py.
@@ -165,12 +177,16 @@ def keep_qt_file(dest: str, app_languages: set[str] | None = None) -> bool:
 
 
 # Shared libraries left out by name. Qt's software OpenGL for Windows (opengl32sw.dll, ~20 MB)
-# is a fallback for Qt Quick and OpenGL widgets, which the app does not use; the others belong to
-# Qt modules the app does not use, should anything still pull them in.
+# is a fallback for Qt Quick and OpenGL widgets, which the app does not use; the Qt6 ones belong
+# to Qt modules the app does not use, should anything still pull them in. onnxruntime's execution
+# provider plugins (CUDA, TensorRT, OpenVINO... in other wheels) are loaded only for those
+# providers: the CPU provider the cut-out uses is built into its extension module. The provider
+# bridge they plug into (providers_shared, 16 KB) stays: onnxruntime warns on every start without.
 EXCLUDED_LIBRARIES = re.compile(
     r"^(?:opengl32sw\.dll"
     r"|(?:lib)?Qt6(?:Pdf|Qml|QmlModels|QmlMeta|QmlWorkerScript|Quick|VirtualKeyboard"
-    r"|EglFSDeviceIntegration|EglFsKmsSupport)\b.*)$"
+    r"|EglFSDeviceIntegration|EglFsKmsSupport)\b.*"
+    r"|(?:lib)?onnxruntime_providers_(?!shared\.)\w+\.(?:so|dll|dylib)(?:\.[0-9.]+)?)$"
 )
 
 # Linux: the desktop's own libraries, used from the system like every Qt application does (and
@@ -200,6 +216,18 @@ def keep_binary(dest: str, platform: str = sys.platform) -> bool:
     # have hashed names in their own folders and stay.
     return not (platform.startswith("linux") and len(path.parts) == 1
                 and LINUX_HOST_LIBRARIES.match(path.name))
+
+
+# Linux: libraries GNU strip breaks. numpy's wheel ships OpenBLAS and its Fortran runtime
+# relocated by patchelf, and stripping them leaves segments the loader rejects ("ELF load command
+# address/offset not page-aligned"), so numpy fails to import; it would save 2 MB. They travel as
+# they are in the wheel.
+STRIP_BREAKS = re.compile(r"^numpy\.libs/")
+
+
+def keep_unstripped(dest: str) -> bool:
+    """Whether a collected binary must be copied as it is rather than stripped (Linux)."""
+    return bool(STRIP_BREAKS.match(dest.replace("\\", "/")))
 
 
 def app_languages(resources: Path = RESOURCES) -> set[str] | None:
@@ -242,6 +270,20 @@ def resource_datas(resources: Path = RESOURCES, platform: str = sys.platform
             continue
         entries.append((str(path), str(PurePosixPath("resources", relative).parent)))
     return entries
+
+
+def onnxruntime_notices() -> list[tuple[str, str]]:
+    """onnxruntime's licence and third-party notices, which its MIT licence asks to travel with
+    its binaries: (file, folder in the bundle) pairs. The wheel keeps them in the package, not in
+    its metadata, so no hook collects them. Found without importing onnxruntime."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("onnxruntime")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return [(str(package / name), "onnxruntime") for name in ("LICENSE", "ThirdPartyNotices.txt")
+            if (package / name).is_file()]
 
 
 # --- Platform metadata ------------------------------------------------------------------------

@@ -3,6 +3,7 @@ the real Linux bundle built with packaging/build.py and its frozen `self-test`."
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -208,10 +209,43 @@ def test_app_languages_come_from_resources_translations(ps: ModuleType, tmp_path
     ("PySide6/Qt/lib/libicudata.so.73", "linux", True),
     ("libssl-3-x64.dll", "win32", True),
     ("libssl.3.dylib", "darwin", True),
+    # onnxruntime: the provider bridge it loads on every start stays; GPU providers stay out.
+    ("onnxruntime/capi/libonnxruntime_providers_shared.so", "linux", True),
+    ("onnxruntime/capi/onnxruntime_providers_shared.dll", "win32", True),
+    ("onnxruntime/capi/onnxruntime_pybind11_state.cpython-311-x86_64-linux-gnu.so", "linux",
+     True),
+    ("onnxruntime/capi/libonnxruntime_providers_cuda.so", "linux", False),
+    ("onnxruntime/capi/onnxruntime_providers_tensorrt.dll", "win32", False),
+    ("onnxruntime/capi/libonnxruntime_providers_openvino.so", "linux", False),
+    ("onnxruntime/capi/libonnxruntime_providers_coreml.dylib", "darwin", False),
+    ("numpy.libs/libscipy_openblas64_-32a4b2a6.so", "linux", True),
 ])
 def test_shared_libraries_that_travel(ps: ModuleType, dest: str, platform: str,
                                       kept: bool) -> None:
     assert ps.keep_binary(dest, platform) is kept
+
+
+def test_strip_leaves_numpys_bundled_libraries_alone(ps: ModuleType) -> None:
+    assert ps.keep_unstripped("numpy.libs/libscipy_openblas64_-32a4b2a6.so")
+    assert ps.keep_unstripped("numpy.libs\\libgfortran-040039e1-0352e75f.so.5.0.0")
+    assert not ps.keep_unstripped("numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so")
+    assert not ps.keep_unstripped("pillow.libs/libxcb-9065bb12.so.1.1.0")
+
+
+def test_onnxruntime_and_numpy_travel_without_their_tooling(ps: ModuleType) -> None:
+    excluded = set(ps.EXCLUDED_MODULES)
+    for used in ("onnxruntime", "onnxruntime.capi", "numpy", "numpy.typing", "numpy.linalg",
+                 "numpy._core"):
+        assert used not in excluded
+    for unused in ("onnxruntime.tools", "onnxruntime.transformers", "onnxruntime.quantization",
+                   "onnxruntime.training", "sympy", "onnx", "google.protobuf", "flatbuffers",
+                   "numpy.f2py", "numpy.testing", "numpy.distutils", "numpy.random"):
+        assert unused in excluded
+
+
+def test_onnxruntime_licence_and_notices_travel(ps: ModuleType) -> None:
+    notices = {Path(source).name: folder for source, folder in ps.onnxruntime_notices()}
+    assert notices == {"LICENSE": "onnxruntime", "ThirdPartyNotices.txt": "onnxruntime"}
 
 
 def test_unused_qt_modules_are_excluded_and_used_ones_are_not(ps: ModuleType) -> None:
@@ -227,13 +261,21 @@ def test_unused_qt_modules_are_excluded_and_used_ones_are_not(ps: ModuleType) ->
 def test_the_app_uses_no_excluded_module(ps: ModuleType) -> None:
     """A module the bundle leaves out must not be imported anywhere in app/."""
     excluded = [name for name in ps.EXCLUDED_MODULES if "." in name or name[0].isupper()
-                or name in ("multiprocessing", "tkinter", "numpy")]
+                or name in ("multiprocessing", "tkinter", "sympy", "onnx", "flatbuffers")]
     pattern = re.compile(r"^\s*(?:from|import)\s+([\w.]+)", re.MULTILINE)
+    # numpy's left-out submodules load on attribute access too: `np.random.default_rng()`.
+    numpy_left_out = "|".join(re.escape(name.split(".", 1)[1]) for name in ps.EXCLUDED_MODULES
+                              if name.startswith("numpy."))
+    numpy_attribute = re.compile(rf"\b(?:np|numpy)\.(?:{numpy_left_out})\b")
     for path in (ROOT / "app").rglob("*.py"):
-        for module in pattern.findall(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for module in pattern.findall(text):
             for name in excluded:
                 assert module != name and not module.startswith(name + "."), \
                     f"{path.relative_to(ROOT)} imports {module}, which the bundle leaves out"
+        used = numpy_attribute.search(text)
+        assert used is None, \
+            f"{path.relative_to(ROOT)} uses {used and used.group(0)}, which the bundle leaves out"
 
 
 @pytest.mark.parametrize(("platform", "icon_file"), [("win32", "productsnap.ico"),
@@ -252,6 +294,21 @@ def test_resources_travel_without_screenshots(ps: ModuleType, platform: str,
     samples = ROOT / "resources" / "samples"
     if samples.is_dir():
         assert {f"resources/samples/{p.name}" for p in samples.glob("*.jpg")} <= bundled
+    # The cut-out's model travels with its licence and notes: it is never downloaded.
+    assert {"resources/models/u2netp.onnx", "resources/models/u2netp.LICENSE",
+            "resources/models/README.md"} <= bundled
+
+
+def test_onnxruntime_telemetry_is_off_before_anything_imports_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # PyInstaller runs a run-time hook listed in rthooks.dat for a bundled module before the
+    # app's own code, so this one is set before the first `import onnxruntime` can happen.
+    rthooks = eval((PACKAGING / "hooks" / "rthooks.dat").read_text(encoding="utf-8"))
+    assert rthooks["onnxruntime"] == ["pyi_rth_onnxruntime.py"]
+    hook = PACKAGING / "hooks" / "rthooks" / "pyi_rth_onnxruntime.py"
+    monkeypatch.setenv("ORT_DISABLE_TELEMETRY", "0")
+    exec(compile(hook.read_text(encoding="utf-8"), hook.name, "exec"), {})
+    assert os.environ["ORT_DISABLE_TELEMETRY"] == "1"
 
 
 # --- Launcher and installer scripts -----------------------------------------------------------
@@ -274,6 +331,18 @@ def test_inno_setup_script_installs_per_user() -> None:
     assert "{autoprograms}" in script and "{autodesktop}" in script
     assert 'Name: "desktopicon"' in script and "Flags: unchecked" in script
     assert script.isascii()
+
+
+def test_installers_carry_the_whole_bundle_and_download_nothing() -> None:
+    # The cut-out's model and licence are inside the bundle (resources/models): the installers
+    # copy the bundle whole rather than a list of files, and fetch nothing while installing.
+    script = (PACKAGING / "installer.iss").read_text(encoding="utf-8")
+    files = re.findall(r"^Source: (.*)$", script, re.MULTILINE)
+    assert files == ['"{#SourceDir}\\*"; DestDir: "{app}"; '
+                     'Flags: ignoreversion recursesubdirs createallsubdirs']
+    assert not re.search(r"Download|idp\.|http", script, re.IGNORECASE)
+    code = (PACKAGING / "dmg_settings.py").read_text(encoding="utf-8")
+    assert "files = [application]" in code and "http" not in code
 
 
 def test_dmg_settings_put_the_app_next_to_applications(tmp_path: Path) -> None:
@@ -301,13 +370,32 @@ def test_release_workflow_builds_windows_and_both_macs() -> None:
 
 # --- The real thing (slow) --------------------------------------------------------------------
 
-def _run_self_test(command: list[str], tmp_path: Path, name: str) -> subprocess.CompletedProcess:
+def _run_self_test(command: list[str], tmp_path: Path, name: str,
+                   env_changes: dict[str, str | None] | None = None
+                   ) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.update({"PRODUCTSNAP_DATA_DIR": str(tmp_path / f"{name}-data"),
                 "PRODUCTSNAP_OUTPUT_DIR": str(tmp_path / f"{name}-out"),
                 "QT_QPA_PLATFORM": "offscreen"})
+    for key, value in (env_changes or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return subprocess.run([*command, "self-test"], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# What must not be in the frozen app: onnxruntime's tooling and what only it needs, numpy's
+# left-out parts (module names in the PYZ), GPU execution providers (files).
+LEFT_OUT_MODULES = ("onnxruntime.tools", "onnxruntime.transformers", "onnxruntime.quantization",
+                    "onnxruntime.training", "sympy", "onnx", "google.protobuf", "flatbuffers",
+                    "numpy.random", "numpy.fft", "numpy.f2py", "numpy.testing", "unittest")
+GPU_PROVIDER = re.compile(r"onnxruntime_providers_(?!shared\.)")
 
 
 def _keyring_line(output: str) -> str:
@@ -333,6 +421,10 @@ def test_linux_bundle_builds_and_passes_its_self_test(tmp_path: Path, build: Mod
     frozen = _run_self_test([str(executable)], tmp_path, "frozen")
     assert frozen.returncode == 0, frozen.stdout + frozen.stderr
     assert "self-test passed" in frozen.stdout
+    # The cut-out ran in the frozen app: onnxruntime, numpy and the model travelled, and
+    # onnxruntime had nothing to complain about on stderr (a missing library, say).
+    assert re.search(r"^  ok    cut-out: espresso-cup\.jpg ", frozen.stdout, re.MULTILINE)
+    assert "onnxruntime" not in frozen.stderr, frozen.stderr
     keyring_line = _keyring_line(frozen.stdout)
     assert keyring_line.startswith("ok    keyring: ")
     # The frozen app finds the same keyring backend as the app run from source does: the
@@ -343,8 +435,43 @@ def test_linux_bundle_builds_and_passes_its_self_test(tmp_path: Path, build: Mod
     if os.environ.get("PRODUCTSNAP_REQUIRE_KEYRING") == "1":
         assert "SecretService" in keyring_line and "usable" in keyring_line
 
+    # The model is the one the app checks for, inside the bundle, with its licence and notes.
+    from app.images.cutout.model import MODEL_SHA256
+
+    models = dist / "ProductSnap" / "_internal" / "resources" / "models"
+    assert _sha256(models / "u2netp.onnx") == MODEL_SHA256
+    assert (models / "u2netp.LICENSE").is_file() and (models / "README.md").is_file()
+    internal = dist / "ProductSnap" / "_internal"
+    assert (internal / "onnxruntime" / "LICENSE").is_file()
+    assert list(internal.glob("numpy-*.dist-info/licenses/LICENSE.txt"))  # numpy's licences
+    assert not [path for path in internal.rglob("*") if GPU_PROVIDER.search(path.name)]
+
+    # Telemetry is off before onnxruntime can be imported: the run-time hook runs before the
+    # app's own script. And tooling the app does not use stayed out.
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive_reader = CArchiveReader(str(executable))
+    scripts = [name for name, entry in archive_reader.toc.items() if entry[-1] == "s"]
+    assert scripts.index("pyi_rth_onnxruntime") < scripts.index("launcher"), scripts
+    modules = set(archive_reader.open_embedded_archive("PYZ.pyz").toc)
+    assert "onnxruntime.capi.onnxruntime_inference_collection" in modules
+    assert not [name for name in modules for left_out in LEFT_OUT_MODULES
+                if name == left_out or name.startswith(left_out + ".")]
+
+    # Run with a home of its own, empty (conftest's served the build), no XDG folders pointing
+    # elsewhere, and the user's environment asking for telemetry: onnxruntime writes nothing.
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    homeless = _run_self_test([str(executable)], tmp_path, "home", {
+        "HOME": str(home), "ORT_DISABLE_TELEMETRY": "0", "XDG_CONFIG_HOME": None,
+        "XDG_CACHE_HOME": None, "XDG_DATA_HOME": None, "XDG_STATE_HOME": None})
+    assert homeless.returncode == 0, homeless.stdout + homeless.stderr
+    written = sorted(str(path.relative_to(home)) for path in home.rglob("*"))
+    assert not [name for name in written if re.search(r"onnx|telemetry", name, re.IGNORECASE)], \
+        written
+
     size = build.disk_usage(dist / "ProductSnap")
-    assert size <= 150 * 1024 * 1024, f"bundle is {build.mib(size)} on disk"
+    assert size <= build.ps.SIZE_BUDGET_MB * 1024 * 1024, f"bundle is {build.mib(size)} on disk"
 
     version = _pyproject_version()
     archive = dist / f"ProductSnap-{version}-linux-x86_64.tar.gz"
@@ -352,4 +479,6 @@ def test_linux_bundle_builds_and_passes_its_self_test(tmp_path: Path, build: Mod
     with tarfile.open(archive) as tar:
         member = tar.getmember("ProductSnap/ProductSnap")
         assert member.isfile() and member.mode & 0o111
-        assert "ProductSnap/_internal/resources/styles.json" in tar.getnames()
+        names = tar.getnames()
+        assert "ProductSnap/_internal/resources/styles.json" in names
+        assert "ProductSnap/_internal/resources/models/u2netp.onnx" in names
