@@ -47,6 +47,9 @@ class BatchProgress:
     def remaining(self) -> int:
         return self.total - self.done
 
+    def remaining_ids(self) -> list[str]:
+        return [job_id for job_id, ended in self._ended.items() if ended is None]
+
     def __contains__(self, job_id: object) -> bool:
         return job_id in self._ended
 

@@ -21,8 +21,10 @@ def duration_text(seconds: float, tr: Callable[[str], str]) -> str:
 
 
 def progress_text(batch: BatchProgress, tr: Callable[[str], str],
-                  price_per_image: float | None = None, paused: bool = False) -> str:
-    """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost.
+                  price_per_image: float | None = None, paused: bool = False,
+                  paid_remaining: int | None = None) -> str:
+    """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost, for
+    ``paid_remaining`` of the jobs left (default all; free local cut-outs are not counted).
     While paused nothing moves, so no time is guessed: the line says "paused" instead."""
     text = tr("%1 of %2 done").replace("%1", str(batch.done)).replace("%2", str(batch.total))
     left = batch.seconds_left()
@@ -31,8 +33,9 @@ def progress_text(batch: BatchProgress, tr: Callable[[str], str],
     elif left is not None and batch.remaining:
         text += (tr(", less than a minute left") if left < 60 else
                  tr(", about %1 left").replace("%1", duration_text(left, tr)))
-    if price_per_image is not None and batch.remaining:
-        cost = f"{price_per_image * batch.remaining:.2f}"
+    paid = batch.remaining if paid_remaining is None else paid_remaining
+    if price_per_image is not None and paid:
+        cost = f"{price_per_image * paid:.2f}"
         text += tr(" · about $%1 to go").replace("%1", cost)
     if batch.failed:
         text += tr(" · %1 failed").replace("%1", str(batch.failed))
@@ -84,12 +87,14 @@ class BatchPanel(QWidget):
 
     def update_state(self, batch: BatchProgress, *, paused: bool, busy: bool, failed: int,
                      held: bool = False, price_per_image: float | None = None,
+                     paid_remaining: int | None = None,
                      retryable: int | None = None) -> None:
         """``retryable``: the failed photos worth another try (not those that can never
         work); the button says how many and is off when there are none."""
         self._paused = paused
         if batch.total:
-            self.label.setText(progress_text(batch, self.tr, price_per_image, paused))
+            self.label.setText(progress_text(batch, self.tr, price_per_image, paused,
+                                            paid_remaining))
             self.bar.setRange(0, batch.total)
             self.bar.setValue(batch.done)
             self.bar.setVisible(True)

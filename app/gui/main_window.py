@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.batch import BatchProgress
 from app.core.config import Config, Mode
 from app.core.job import Job, JobStatus
 from app.core.photos import AddResult
@@ -56,6 +57,7 @@ from app.gui.thumbnails import ThumbnailLoader
 from app.gui.window_build import build_window
 from app.gui.window_drops import WindowDrops
 from app.gui.window_fit import WindowPlacement
+from app.services.styles import is_local_style
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +320,11 @@ class MainWindow(WindowDrops, QMainWindow):
             return None
         return engine.estimate_cost(1)
 
+    def _paid_remaining(self, batch: BatchProgress) -> int:
+        """The batch's jobs still to run that cost money (a local cut-out is free)."""
+        jobs = (self.model.job(job_id) for job_id in batch.remaining_ids())
+        return sum(1 for job in jobs if job is None or not is_local_style(job.style))
+
     def refresh_ui(self) -> None:
         rows = self.model.rowCount()
         self.stack.setCurrentWidget(self.gallery if rows else self.empty)
@@ -331,6 +338,7 @@ class MainWindow(WindowDrops, QMainWindow):
             self.batch_panel.update_state(queue.batch, paused=paused, busy=busy,
                                           failed=counts.get(JobStatus.FAILED, 0), held=held,
                                           price_per_image=self._live_price(),
+                                          paid_remaining=self._paid_remaining(queue.batch),
                                           retryable=self.model.retryable_count())
         self.batch_panel.setVisible(queue is not None and (rows > 0))
         self.gallery_bar.setVisible(rows > 0)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.core.config import Config, ConfigError, Mode, save_settings
 from app.gui import theme
+from app.gui.colour_button import ColourButton
 from app.gui.key_section import KeySection
 from app.gui.model_picker import ModelPicker, fill_sizes, size_price_text
 from app.gui.pools import Pools, run_for
@@ -213,6 +214,10 @@ class SettingsDialog(QDialog):
             self.style_box.addItem(style.name, style.id)
         self.style_box.setCurrentIndex(max(0, self.style_box.findData(config.default_style)))
         self._row(results, self.tr("Default style:"), self.style_box, "default_style")
+        self.backdrop = ColourButton(config.backdrop_colour, self)
+        self.backdrop.setAccessibleName(self.tr("Backdrop colour for cut-outs"))
+        self.backdrop.setToolTip(self.tr("The background of the \"Cut-out on a colour\" style."))
+        self._row(results, self.tr("Cut-out colour:"), self.backdrop, "backdrop_colour")
 
         # -- spending ----------------------------------------------------------------------------
         spend = self._group(outer, self.tr("Spending"))
@@ -342,6 +347,7 @@ class SettingsDialog(QDialog):
             "output_dir": self.output.text().strip(),
             "filename_pattern": self.pattern.text().strip(),
             "default_style": self.style_box.currentData(),
+            "backdrop_colour": self.backdrop.colour(),
             "start_on_drop": self.start_on_drop.isChecked(),
             "notifications": self.notifications.isChecked(),
             "ask_above_usd": round(self.ask_above.value(), 2),

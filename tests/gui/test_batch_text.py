@@ -43,3 +43,13 @@ def test_while_paused_no_time_is_guessed() -> None:
     assert "left" not in paused and "minute" not in paused
     assert paused == "1 of 3 done · paused · about $0.08 to go"
     assert "paused" not in running
+
+
+def test_free_cut_outs_are_not_in_what_the_rest_will_cost() -> None:
+    batch = BatchProgress()
+    batch.add(f"j{n}" for n in range(5))
+    batch.record(_job(JobStatus.COMPLETED, "j0"))
+    assert batch.remaining_ids() == ["j1", "j2", "j3", "j4"]
+    assert "about $0.08 to go" in progress_text(batch, _tr, price_per_image=0.039,
+                                                 paid_remaining=2)
+    assert "$" not in progress_text(batch, _tr, price_per_image=0.039, paid_remaining=0)

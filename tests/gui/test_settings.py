@@ -163,3 +163,17 @@ def test_the_monthly_budget_is_saved_and_zero_means_none(
     with qtbot.waitSignal(again.settings_saved, timeout=5000) as cleared:
         again.save()
     assert cleared.args[0].monthly_budget_usd is None
+
+
+def test_the_cut_out_colour_is_chosen_saved_and_read_back(
+        qtbot: QtBot, plain_config: Config, memory_keyring: MemoryKeyring) -> None:
+    dialog = dialog_for(qtbot, plain_config)
+    assert dialog.backdrop.colour() == "#f2efe9"
+    with qtbot.waitSignal(dialog.backdrop.colour_changed, timeout=1000) as changed:
+        dialog.backdrop.set_colour("#3366CC")
+    assert changed.args == ["#3366cc"] and dialog.backdrop.text() == "#3366cc"
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as saved:
+        dialog.save()
+    assert saved.args[0].backdrop_colour == "#3366cc"
+    again = load_config(env={"PRODUCTSNAP_DATA_DIR": str(plain_config.paths.data)})
+    assert again.backdrop_colour == "#3366cc"
