@@ -43,7 +43,8 @@ def on_background(cut: CutOut, placement: Placement) -> Image.Image:
     left, top, right, bottom = product_box(cut)
     photo, mask = cut.photo.crop((left, top, right, bottom)), cut.mask.crop((left, top, right,
                                                                              bottom))
-    side = math.ceil(max(photo.size) / placement.fill)
+    # Rounded down: the product never fills less than asked (Amazon's 85% is a minimum).
+    side = max(max(photo.size), math.floor(max(photo.size) / placement.fill))
     if side > MAX_EDGE:
         scale = MAX_EDGE / side
         size = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
