@@ -190,3 +190,19 @@ def test_the_command_line_cuts_out_in_live_mode_sending_nothing(
         assert result.returncode == 0, result.stderr
         assert server.requests == []  # not even the model list: nothing is sent
     assert [p.name for p in out_dir.iterdir()] == ["bottle_cutout_shadow.jpg"]
+
+
+def test_a_demo_mode_cut_out_exports_beside_real_results(
+        mock_env: dict[str, str], tmp_path: Path, out_dir: Path) -> None:
+    photo, _ = product_photo(tmp_path / "in" / "bottle.jpg")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
+    env.update(mock_env, QT_QPA_PLATFORM="offscreen")
+    for args in (["generate", str(photo), "--mode", "cutout_white"],
+                 ["export", "--last", "--preset", "amazon"]):
+        result = subprocess.run([sys.executable, "-m", "app", *args], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode in (0, 1), result.stderr  # 1: the check's verdict
+    assert (out_dir / "bottle_cutout_white.jpg").is_file()
+    exported = list((out_dir / "amazon").iterdir())
+    assert [p.suffix for p in exported] == [".jpg"] and not (out_dir / "Demo").exists()
