@@ -1,39 +1,158 @@
-"""The offline demo's "result": the upload copy staged on the style's backdrop, marked DEMO.
+"""The offline demo's "result": the product cut out of the upload copy and staged in the
+style's scene, marked DEMO.
 
-Made locally in a few tens of milliseconds, so that the whole app can be tried without a key. It
-must be obvious in a screenshot that this is not a generated picture.
+The white styles get a real cut-out on white; the scene styles stand it on a backdrop picture
+shipped in ``resources/backdrops`` (drawn by ``packaging/art/make_backdrops.py``), with a soft
+shadow where it touches the surface. So the demo looks like what the style makes, from the
+user's own product, in about half a second (the cut-out is nearly all of it) and without a key.
+When the cut-out finds nothing, or its model is missing, the upload copy itself is shown on the
+style's gradient as a framed photo instead: the demo job still finishes. Either way it must be
+obvious in a screenshot that this is not a generated picture.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
-from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont, ImageOps
 
+from app.core.paths import resource_dir
+from app.images.cutout import CutOut, CutoutModelError, cut_out
+from app.images.cutout.compose import NoProductError, product_box
 from app.images.intake import decode_image
 from app.services.styles import Style
 
-FILL = 0.8  # share of the frame (or of the banner's right third) the photo fits in
+# The upload is cut out at up to this edge: the frame is at most 1536 px wide and the product
+# never fills more than 85% of it, so more pixels would only slow the cut-out down.
+WORK_EDGE = 1536
+FILL = 0.8  # fallback: share of the frame (or of the banner's right third) the photo fits in
 BANNER_RATIO = 1.7  # frames at least this wide keep their left part free for text
 CORNER = 0.035  # corner radius, as a share of the photo's short side
 SHADOW_BLUR = 0.022  # as a share of the frame's short side
 SHADOW_OPACITY = 0.30
 SHADOW_SCALE = 4  # the shadow is blurred at 1/4 size: a full-size blur costs ~25 ms
+CONTACT_DEPTH = 0.12  # a contact shadow's height, as a share of the product's width
+CONTACT_OPACITY = 0.45
 DEMO_TEXT = "DEMO"
 BADGE_HEIGHT = 0.055  # as a share of the frame's short side
 SUPERSAMPLE = 3  # the badge and corners are drawn larger and reduced, for smooth edges
+
+Shadow = Literal["contact", "drop"] | None
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Where the demo stages the cut-out product for one style, in shares of the frame."""
+
+    backdrop: str | None  # a picture in resources/backdrops; None: the style's own colours
+    box: tuple[float, float]  # the product fits in this share of the frame's width and height
+    # The middle of the product's bottom edge when it stands on a surface, else its centre.
+    anchor: tuple[float, float]
+    stands: bool = True
+    shadow: Shadow = "contact"
+
+
+# The anchors are where each backdrop's surface is: make_backdrops.py draws around them.
+SCENES: dict[str, Scene] = {
+    "studio_white": Scene(None, (0.85, 0.85), (0.5, 0.5), stands=False, shadow=None),
+    "white_shadow": Scene(None, (0.80, 0.80), (0.5, 0.5), stands=False),
+    "lifestyle_kitchen": Scene("kitchen-counter.jpg", (0.62, 0.46), (0.5, 0.80)),
+    "lifestyle_living": Scene("living-room-table.jpg", (0.56, 0.42), (0.5, 0.775)),
+    "outdoor": Scene("outdoor-stone.jpg", (0.58, 0.44), (0.5, 0.79)),
+    "flat_lay": Scene("flat-lay-linen.jpg", (0.60, 0.60), (0.5, 0.5), stands=False,
+                      shadow="drop"),
+    "in_hand": Scene("soft-neutral.jpg", (0.60, 0.52), (0.5, 0.5), stands=False,
+                     shadow="drop"),
+    "banner": Scene("banner-plinth.jpg", (0.25, 0.56), (0.83, 0.72)),
+}
+# A style without a scene of its own (one added to styles.json later) is staged like this.
+DEFAULT_SCENE = Scene(None, (0.70, 0.70), (0.5, 0.5), stands=False, shadow="drop")
 
 
 def render_mock_result(upload: bytes, style: Style) -> bytes:
     """A PNG of exactly ``style.output_size``; PhotoUnusableError if ``upload`` is unreadable."""
     size = style.output_size
+    photo, _ = decode_image(upload, box=(WORK_EDGE, WORK_EDGE), name="upload",
+                            resample=Image.Resampling.BILINEAR)
+    scene = SCENES.get(style.id, DEFAULT_SCENE)
+    try:
+        canvas = _staged(_cut(photo), scene, style, size)
+    except (NoProductError, CutoutModelError):  # the demo still shows the user's photo
+        canvas = _framed(photo, style, size)
+    _demo_badge(canvas)
+    return _png(canvas)
+
+
+def _cut(photo: Image.Image) -> CutOut:
+    """The product and its mask: a photo with real transparency is already cut out."""
+    if photo.mode == "RGBA":
+        return CutOut(photo.convert("RGB"), photo.getchannel("A"))
+    return cut_out(photo)
+
+
+def _staged(cut: CutOut, scene: Scene, style: Style, size: tuple[int, int]) -> Image.Image:
+    """The product's own pixels, scaled to fit the scene's box, on the scene's backdrop."""
+    box = product_box(cut)  # NoProductError for an empty mask
+    product, mask = cut.photo.crop(box), cut.mask.crop(box)
+    width, height = size
+    scale = min(scene.box[0] * width / product.width, scene.box[1] * height / product.height)
+    target = (max(1, round(product.width * scale)), max(1, round(product.height * scale)))
+    resample = Image.Resampling.LANCZOS if scale < 1 else Image.Resampling.BICUBIC
+    product, mask = product.resize(target, resample), mask.resize(target, resample)
+    x = round(scene.anchor[0] * width - target[0] / 2)
+    y = round(scene.anchor[1] * height - (target[1] if scene.stands else target[1] / 2))
+    position = (min(max(x, 0), width - target[0]), min(max(y, 0), height - target[1]))
+    canvas = _scene_backdrop(scene, style, size)
+    if scene.shadow == "contact":
+        _contact_shadow(canvas, mask, position)
+    elif scene.shadow == "drop":
+        _drop_shadow(canvas, mask, position, None)
+    canvas.paste(product, position, mask)
+    return canvas
+
+
+def _scene_backdrop(scene: Scene, style: Style, size: tuple[int, int]) -> Image.Image:
+    """The scene's picture, cropped to fill ``size``; the style's gradient when it has none
+    (or its file is missing from this installation)."""
+    if scene.backdrop is not None:
+        try:
+            with Image.open(resource_dir() / "backdrops" / scene.backdrop) as picture:
+                # Not cached: decoding a ~100 KB JPEG is a few ms, keeping six is ~20 MB.
+                return ImageOps.fit(picture.convert("RGB"), size, Image.Resampling.BICUBIC)
+        except (OSError, ValueError):
+            pass
+    return _backdrop(size, style.backdrop)
+
+
+def _contact_shadow(canvas: Image.Image, mask: Image.Image, position: tuple[int, int]) -> None:
+    """A soft shadow where the product meets the surface: its silhouette squashed flat and
+    blurred, centred on its bottom edge (the product covers the upper half). Made small and
+    stretched: blurring at full size is slow."""
+    width = mask.width
+    depth = max(4, round(width * CONTACT_DEPTH))
+    small = (max(1, width // SHADOW_SCALE), max(1, depth // SHADOW_SCALE))
+    blur = max(1.0, small[1] * 0.5)
+    pad = round(blur * 2) + 1
+    flat = Image.new("L", (small[0] + 2 * pad, small[1] + 2 * pad), 0)
+    flat.paste(mask.resize(small, Image.Resampling.BILINEAR), (pad, pad))
+    flat = flat.filter(ImageFilter.GaussianBlur(blur))
+    flat = flat.point([round(value * CONTACT_OPACITY) for value in range(256)])
+    stretched = (round(flat.width * width / small[0]), round(flat.height * depth / small[1]))
+    shadow = flat.resize(stretched, Image.Resampling.BILINEAR)
+    left = position[0] + (width - stretched[0]) // 2
+    top = position[1] + mask.height - stretched[1] // 2
+    canvas.paste((0, 0, 0), (left, top), shadow)
+
+
+def _framed(photo: Image.Image, style: Style, size: tuple[int, int]) -> Image.Image:
+    """The fallback: the whole upload copy, rounded, on the style's gradient."""
     left, top, right, bottom = _photo_area(size)
     box = (round((right - left) * FILL), round((bottom - top) * FILL))
-    photo, _ = decode_image(upload, box=box, name="upload",
-                            resample=Image.Resampling.BILINEAR)
-    photo = _enlarge_to(photo, box)
+    photo = _fit_to(photo, box)
     position = (left + (right - left - photo.width) // 2, top + (bottom - top - photo.height) // 2)
     if photo.mode == "RGBA":
         mask, covered = photo.getchannel("A"), None
@@ -41,12 +160,10 @@ def render_mock_result(upload: bytes, style: Style) -> bytes:
         mask, radius = _rounded_mask(photo.size)
         covered = (position[0] + radius, position[1] + radius,
                    position[0] + photo.width - radius, position[1] + photo.height - radius)
-
     canvas = _backdrop(size, style.backdrop)
     _drop_shadow(canvas, mask, position, covered)
     canvas.paste(photo, position, mask)
-    _demo_badge(canvas)
-    return _png(canvas)
+    return canvas
 
 
 def _photo_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -57,12 +174,13 @@ def _photo_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
     return 0, 0, width, height
 
 
-def _enlarge_to(photo: Image.Image, box: tuple[int, int]) -> Image.Image:
-    """A small photo is enlarged so the demo looks like a finished picture."""
+def _fit_to(photo: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """The photo scaled to fit ``box``: a small one is enlarged too, so the demo looks like a
+    finished picture."""
     scale = min(box[0] / photo.width, box[1] / photo.height)
-    if scale <= 1.0:
-        return photo
     target = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
+    if scale < 1.0:
+        return photo.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
     return photo.resize(target, Image.Resampling.BICUBIC)
 
 
