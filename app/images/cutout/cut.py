@@ -38,9 +38,10 @@ def cut_out(photo: Image.Image, *, refine_edges: bool = True) -> CutOut:
     """
     rgb = photo.convert("RGB") if photo.mode != "RGB" else photo
     # The model sees 320 px: squeezing a 1536 px copy is as good as the photo and far quicker.
-    coarse = predict(fit(rgb, DETAIL_EDGE))
+    detail = fit(rgb, DETAIL_EDGE)
+    coarse = predict(detail)
     if refine_edges:
-        mask = refine(rgb, coarse)
+        mask = refine(rgb, coarse, detail=detail)
     else:  # rembg's way, kept for the benchmark's comparison
         mask = to_mask(coarse).resize(rgb.size, Image.Resampling.LANCZOS)
     return CutOut(rgb, mask)
