@@ -11,6 +11,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -448,11 +449,19 @@ class Engine:
         from app.core.cutouts import render
 
         data, mime = render(cut, get_style(job.style), job.backdrop_colour)
-        job = self.store.update(job.id, result_path=str(
-            self.storage.write_result(job.id, data, mime)), result_mime=mime)
         thumb, thumb_mime = make_thumbnail(data)
-        job = self.store.update(job.id, result_thumbnail_path=str(
-            self.storage.write_thumbnail(job.id, "result", thumb, thumb_mime)))
+        # New names, not the old ones overwritten: whatever shows or judges the result by its
+        # path (thumbnail cache, marketplace checks) sees a new picture.
+        stem = f"{job.id}.{time.time_ns():x}"
+        before = (job.result_path, job.result_thumbnail_path)
+        job = self.store.update(
+            job.id, result_path=str(self.storage.write_result(stem, data, mime)),
+            result_mime=mime, result_thumbnail_path=str(
+                self.storage.write_thumbnail(stem, "result", thumb, thumb_mime)))
+        for old in before:
+            if old and old not in (job.result_path, job.result_thumbnail_path):
+                with contextlib.suppress(OSError):
+                    Path(old).unlink(missing_ok=True)
         log.info("Job %s touched up", job_id)
         return self.files.export(job, data, mime, replace=True)
 

@@ -10,6 +10,8 @@ window is short, rather than the panel asking the window to grow.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage
@@ -38,14 +40,27 @@ from app.gui.gallery_model import style_name
 from app.gui.market_checks import MarketplaceChecks
 from app.gui.pools import run_for
 from app.gui.thumbnails import load_image
+from app.services.styles import UnknownStyleError, get_style
+
+if TYPE_CHECKING:
+    from app.gui.touch_up import TouchUpDialog, TouchUpEngine
 
 PREVIEW_EDGE = 1600
 
 # action ids, shared with the main window
 RETRY, CANCEL, OPEN, SHOW, COPY, SAVE_AS, REMOVE, ANOTHER, EXPORT = (
     "retry", "cancel", "open", "show", "copy", "save-as", "remove", "another-version", "export")
+TOUCH_UP = "touch-up"  # handled here: the panel opens the touch-up dialog itself
 
 _ZERO_WIDTH_SPACE = "\u200b"
+
+
+def is_local(style_id: str) -> bool:
+    """Made on this computer (a cut-out): its mask can be touched up."""
+    try:
+        return get_style(style_id).is_local
+    except UnknownStyleError:  # a style since removed
+        return False
 
 
 def breakable(path: str) -> str:
@@ -57,6 +72,7 @@ def breakable(path: str) -> str:
 class DetailPanel(QWidget):
     action_requested = Signal(str, str)  # action id, job id
     closed = Signal()
+    job_touched_up = Signal(Job)  # saved from the touch-up dialog: new result and thumbnail
 
     def __init__(self, pool: QThreadPool, checks: MarketplaceChecks,
                  parent: QWidget | None = None) -> None:
@@ -68,6 +84,8 @@ class DetailPanel(QWidget):
         self._job: Job | None = None
         self._generation = 0
         self._loaded_paths: tuple[str, str] = ("", "")
+        self._engine_source: Callable[[], TouchUpEngine | None] | None = None
+        self.touch_up_dialog: TouchUpDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
@@ -137,7 +155,7 @@ class DetailPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for action, label in ((OPEN, self.tr("Open")), (SHOW, self.tr("Show in folder")),
                               (COPY, self.tr("Copy image")), (SAVE_AS, self.tr("Save as…")),
-                              (EXPORT, self.tr("Export…")),
+                              (EXPORT, self.tr("Export…")), (TOUCH_UP, self.tr("Touch up…")),
                               (ANOTHER, self.tr("Make another version")),
                               (RETRY, self.tr("Retry")), (CANCEL, self.tr("Cancel")),
                               (REMOVE, self.tr("Remove from list"))):
@@ -149,6 +167,9 @@ class DetailPanel(QWidget):
         self.buttons[EXPORT].setToolTip(self.tr(
             "Write this photo, or its batch, as a marketplace wants it, checked against its "
             "rules"))
+        self.buttons[TOUCH_UP].setToolTip(self.tr(
+            "Erase or restore parts of the cut-out where it went wrong; every export uses "
+            "the touched-up result"))
         self.buttons[ANOTHER].setToolTip(self.tr(
             "Make this photo again in the same style: a new result, the first one stays"))
         column.addLayout(self._build_form(body))
@@ -211,8 +232,45 @@ class DetailPanel(QWidget):
         return self._job
 
     def _request(self, action: str) -> None:
-        if self._job is not None:
+        if self._job is None:
+            return
+        if action == TOUCH_UP:
+            self.touch_up()
+        else:
             self.action_requested.emit(action, self._job.id)
+
+    def set_engine_source(self, source: Callable[[], TouchUpEngine | None]) -> None:
+        """Where Touch up... finds the engine (None while it is not open yet); without one
+        the button is not shown."""
+        self._engine_source = source
+        if self._job is not None:
+            self._fill(self._job)
+
+    def touch_up(self) -> None:
+        """Touch up... on the job shown: a window-modal dialog; once saved, the pictures here
+        are loaded again and ``job_touched_up`` tells the window."""
+        from app.gui.touch_up import TouchUpDialog  # Pillow and the editor: only when asked
+
+        engine = self._engine_source() if self._engine_source else None
+        job = self._job
+        if engine is None or job is None or self.touch_up_dialog is not None:
+            return
+        dialog = TouchUpDialog(engine, job, self._pool, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._touched_up)
+        dialog.finished.connect(self._touch_up_closed)
+        self.touch_up_dialog = dialog
+        dialog.open()
+
+    def _touch_up_closed(self, _result: int) -> None:
+        self.touch_up_dialog = None
+
+    def _touched_up(self, job: Job) -> None:
+        # The engine writes the new result under the same file name: load it again regardless.
+        if self._job is not None and self._job.id == job.id:
+            self._loaded_paths = ("", "")
+            self.show_job(job)
+        self.job_touched_up.emit(job)
 
     def show_job(self, job: Job | None) -> None:
         """Show ``job``; called again with its new state whenever it changes."""
@@ -259,6 +317,8 @@ class DetailPanel(QWidget):
             OPEN: has_result or bool(job.output_path), SHOW: True, COPY: has_result,
             SAVE_AS: has_result, ANOTHER: job.status is JobStatus.COMPLETED,
             EXPORT: job.status is JobStatus.COMPLETED and has_result,
+            TOUCH_UP: (job.status is JobStatus.COMPLETED and has_result
+                       and self._engine_source is not None and is_local(job.style)),
             RETRY: job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
             CANCEL: not job.status.is_final,
             REMOVE: job.status is not JobStatus.PROCESSING}

@@ -98,6 +98,7 @@ def build_window(window: MainWindow) -> None:
     # page would hold the window wider and taller than a small laptop screen.
     window.stack.setMinimumSize(theme.TILE.width() + 24, theme.TILE.height() * 3 // 4)
     window.detail = DetailPanel(window.pools.images, window.checks, window.splitter)
+    window.detail.set_engine_source(lambda: window.session.engine)
     window.detail.hide()
     window.splitter.addWidget(window.stack)
     window.splitter.addWidget(window.detail)
@@ -116,6 +117,8 @@ def build_window(window: MainWindow) -> None:
     window.gallery.selection_changed.connect(window.gallery_selection_changed)
     window.gallery.proxy.filter_changed.connect(window.schedule_refresh)
     window.detail.closed.connect(window.hide_detail)
+    # A touch-up writes a new result and thumbnail: the tile and its checks follow.
+    window.detail.job_touched_up.connect(window._job_changed)
     window.model.counts_changed.connect(window.schedule_refresh)
     window.model.rowsInserted.connect(window.schedule_refresh)
     window.model.rowsRemoved.connect(window.schedule_refresh)
