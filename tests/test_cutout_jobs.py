@@ -206,3 +206,17 @@ def test_a_demo_mode_cut_out_exports_beside_real_results(
     assert (out_dir / "bottle_cutout_white.jpg").is_file()
     exported = list((out_dir / "amazon").iterdir())
     assert [p.suffix for p in exported] == [".jpg"] and not (out_dir / "Demo").exists()
+
+
+def test_a_cut_out_made_in_demo_mode_is_not_a_demo_result() -> None:
+    from app.core.job import Job
+
+    def job(style: str, mode: str) -> Job:
+        return Job(id="j", source_path="/p/a.jpg", style=style, status=JobStatus.COMPLETED,
+                   mode=mode, created_at=0.0)
+
+    assert job("cutout_white", "mock").made_locally
+    assert not job("cutout_white", "mock").is_demo_result  # no DEMO mark, not under Demo/
+    assert job("studio_white", "mock").is_demo_result
+    assert not job("studio_white", "live").is_demo_result
+    assert not job("a_style_since_removed", "live").made_locally

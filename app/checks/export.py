@@ -34,7 +34,6 @@ from app.core.files import atomic_write_new
 from app.core.job import Job, JobStatus
 from app.core.storage import output_name
 from app.services.errors import PhotoUnusableError
-from app.services.styles import is_local_style
 
 QUALITY_STEPS = (92, 86, 80, 72)  # JPEG/WEBP quality, lowered only to stay under max_bytes
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -151,8 +150,7 @@ def _encode(image: Image.Image, fmt: str, source_type: str, max_bytes: int | Non
 def export_folder(output_dir: Path, preset: Preset, job: Job) -> Path:
     """The default folder: ``<output folder>/<preset id>/``; a demo result's under Demo/ (a
     local cut-out is a real result in demo mode too)."""
-    demo = job.mode == "mock" and not is_local_style(job.style)
-    base = output_dir / DEMO_FOLDER if demo else output_dir
+    base = output_dir / DEMO_FOLDER if job.is_demo_result else output_dir
     return base / preset.id
 
 

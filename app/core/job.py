@@ -66,6 +66,18 @@ class Job:
         return Path(self.source_path).name
 
     @property
+    def made_locally(self) -> bool:
+        """A local cut-out: a real result in demo mode too, free, nothing sent."""
+        from app.services.styles import is_local_style  # styles read resources/: only when asked
+
+        return is_local_style(self.style)
+
+    @property
+    def is_demo_result(self) -> bool:
+        """Made by the offline demo in place of the image model (marked DEMO, kept apart)."""
+        return self.mode == "mock" and not self.made_locally
+
+    @property
     def retryable(self) -> bool:
         """Worth trying again: failed or cancelled, and not for a photo that can never work."""
         return (self.status in (JobStatus.FAILED, JobStatus.CANCELLED)

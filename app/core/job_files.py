@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.checks.provenance import labelled, source_type_for
-from app.core.config import Config, Mode
+from app.core.config import Config
 from app.core.files import atomic_write_bytes
 from app.core.job import ERROR_KIND_PHOTO, Job
 from app.core.storage import Storage, extension_for
@@ -20,7 +20,6 @@ from app.core.store import JobStore
 from app.images.intake import SMALL_LONG_EDGE, prepare_photo, read_photo
 from app.services.errors import PhotoUnusableError
 from app.services.nano_banana_client import NanoBananaClient
-from app.services.styles import is_local_style
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +70,7 @@ class JobFiles:
             # never sit beside a paid result.
             folder = Path(job.output_dir or self.config.output_dir)
             pattern = job.filename_pattern or self.config.filename_pattern
-            # A cut-out is a real result in demo mode too: it goes beside the others.
-            if job.mode == Mode.MOCK.value and not is_local_style(job.style):
+            if job.is_demo_result:
                 folder, pattern = folder / DEMO_FOLDER, pattern + "_demo"
             target = self.storage.output_target(job.source_path, job.style, mime, folder,
                                                 pattern)

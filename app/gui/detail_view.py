@@ -292,15 +292,17 @@ class DetailPanel(QWidget):
     def _fill(self, job: Job) -> None:
         self.fields["status"].setText(theme.status_text(job.status))
         self.fields["style"].setText(style_name(job.style))
-        self.fields["mode"].setText(self.tr("Demo (offline, free)") if job.mode == "mock"
-                                    else self.tr("Live"))
+        self.fields["mode"].setText(
+            self.tr("On this computer (offline, free)") if job.made_locally
+            else self.tr("Demo (offline, free)") if job.mode == "mock" else self.tr("Live"))
         self.fields["model"].setText(job.model or ("—" if job.mode == "mock" else
                                                    self.tr("not sent yet")))
         seconds = job.seconds_taken
         self.fields["time"].setText("—" if seconds is None
                                     else self.tr("%1 s").replace("%1", f"{seconds:.1f}"))
-        self.fields["cost"].setText(self.tr("free (demo)") if job.mode == "mock"
-                                    else f"${job.cost_usd:.4f}")
+        self.fields["cost"].setText(
+            self.tr("free") if job.made_locally
+            else self.tr("free (demo)") if job.mode == "mock" else f"${job.cost_usd:.4f}")
         self.fields["output"].setText(breakable(job.output_path) if job.output_path else "—")
         self.fields["output"].setToolTip(job.output_path or "")
         self.warning.setVisible(bool(job.warning))

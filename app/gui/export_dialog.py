@@ -56,7 +56,7 @@ def default_folders(output_dir: Path, preset_id: str, jobs: tuple[Job, ...]) -> 
     from app.checks.export import export_folder
 
     preset = get_preset(preset_id)
-    ordered = sorted(jobs, key=lambda job: job.mode == "mock")
+    ordered = sorted(jobs, key=lambda job: job.is_demo_result)
     return list(dict.fromkeys(export_folder(output_dir, preset, job) for job in ordered))
 
 

@@ -126,7 +126,7 @@ class GalleryModel(QAbstractListModel):
         if role == Role.STYLE_NAME:
             return style_name(job.style)
         if role == Role.IS_DEMO:
-            return job.mode == "mock" and job.status is JobStatus.COMPLETED
+            return job.is_demo_result and job.status is JobStatus.COMPLETED
         if role == Role.SHORT_ERROR:
             return short_error(job) if job.status is JobStatus.FAILED else ""
         if role == Role.HAS_RESULT:

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
     from app.core.job import Job
     from app.gui.main_window import MainWindow
 
-STYLES = ("studio_white", "lifestyle_kitchen", "flat_lay", "white_shadow", "outdoor",
-          "lifestyle_living", "banner", "in_hand")
+STYLES = ("cutout_white", "lifestyle_kitchen", "flat_lay", "cutout_transparent", "outdoor",
+          "lifestyle_living", "banner", "studio_white")
+DETAIL = ("cutout_white", "espresso-cup.jpg")  # the job the detail view shows
 SIZE = (1280, 800)
 
 
@@ -227,7 +228,7 @@ def main(argv: list[str]) -> int:
 
     def open_detail() -> None:
         jobs = window.model.jobs()
-        pick = next((j for j in jobs if j.style == "lifestyle_kitchen"), jobs[0])
+        pick = next((j for j in jobs if (j.style, j.name) == DETAIL), jobs[0])
         window.gallery.scrollToTop()
         window.gallery.select_ids([pick.id], scroll=False)
         window.show_detail(pick.id)
