@@ -22,7 +22,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from app.core.paths import resource_dir
 from app.images.cutout import CutOut, CutoutModelError, cut_out
-from app.images.cutout.compose import NoProductError, product_box
+from app.images.cutout.compose import NoProductError, contact_shadow, product_box
 from app.images.intake import decode_image
 from app.services.styles import Style
 
@@ -108,7 +108,8 @@ def _staged(cut: CutOut, scene: Scene, style: Style, size: tuple[int, int]) -> I
     position = (min(max(x, 0), width - target[0]), min(max(y, 0), height - target[1]))
     canvas = _scene_backdrop(scene, style, size)
     if scene.shadow == "contact":
-        _contact_shadow(canvas, mask, position)
+        contact_shadow(canvas, mask, position, depth_share=CONTACT_DEPTH,
+                       opacity=CONTACT_OPACITY)
     elif scene.shadow == "drop":
         _drop_shadow(canvas, mask, position, None)
     canvas.paste(product, position, mask)
@@ -126,26 +127,6 @@ def _scene_backdrop(scene: Scene, style: Style, size: tuple[int, int]) -> Image.
         except (OSError, ValueError):
             pass
     return _backdrop(size, style.backdrop)
-
-
-def _contact_shadow(canvas: Image.Image, mask: Image.Image, position: tuple[int, int]) -> None:
-    """A soft shadow where the product meets the surface: its silhouette squashed flat and
-    blurred, centred on its bottom edge (the product covers the upper half). Made small and
-    stretched: blurring at full size is slow."""
-    width = mask.width
-    depth = max(4, round(width * CONTACT_DEPTH))
-    small = (max(1, width // SHADOW_SCALE), max(1, depth // SHADOW_SCALE))
-    blur = max(1.0, small[1] * 0.5)
-    pad = round(blur * 2) + 1
-    flat = Image.new("L", (small[0] + 2 * pad, small[1] + 2 * pad), 0)
-    flat.paste(mask.resize(small, Image.Resampling.BILINEAR), (pad, pad))
-    flat = flat.filter(ImageFilter.GaussianBlur(blur))
-    flat = flat.point([round(value * CONTACT_OPACITY) for value in range(256)])
-    stretched = (round(flat.width * width / small[0]), round(flat.height * depth / small[1]))
-    shadow = flat.resize(stretched, Image.Resampling.BILINEAR)
-    left = position[0] + (width - stretched[0]) // 2
-    top = position[1] + mask.height - stretched[1] // 2
-    canvas.paste((0, 0, 0), (left, top), shadow)
 
 
 def _framed(photo: Image.Image, style: Style, size: tuple[int, int]) -> Image.Image:

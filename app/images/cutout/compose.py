@@ -54,7 +54,7 @@ def on_background(cut: CutOut, placement: Placement) -> Image.Image:
     canvas = Image.new("RGB", (side, side), placement.background)
     position = ((side - photo.width) // 2, (side - photo.height) // 2)
     if placement.shadow:
-        _contact_shadow(canvas, mask, position)
+        contact_shadow(canvas, mask, position)
     canvas.paste(photo, position, mask)
     return canvas
 
@@ -68,18 +68,20 @@ def transparent(cut: CutOut) -> Image.Image:
     return picture
 
 
-def _contact_shadow(canvas: Image.Image, mask: Image.Image, position: tuple[int, int]) -> None:
-    """A soft shadow where the product meets the floor: its silhouette squashed flat, blurred,
-    centred under its bottom edge. Made small and stretched: blurring full size is slow."""
+def contact_shadow(canvas: Image.Image, mask: Image.Image, position: tuple[int, int], *,
+                   depth_share: float = SHADOW_DEPTH, opacity: float = SHADOW_OPACITY) -> None:
+    """A soft shadow where the product (``mask`` pasted at ``position``) meets the floor: its
+    silhouette squashed to ``depth_share`` of its width, blurred, centred under its bottom
+    edge. Made small and stretched: blurring full size is slow."""
     width = mask.width
-    depth = max(2, round(width * SHADOW_DEPTH))
+    depth = max(2, round(width * depth_share))
     small = (max(1, width // SHADOW_SCALE), max(1, depth // SHADOW_SCALE))
     blur = max(1.0, small[1] * 0.6)
     pad = math.ceil(blur * 2)
     flat = Image.new("L", (small[0] + 2 * pad, small[1] + 2 * pad), 0)
     flat.paste(mask.resize(small, Image.Resampling.BILINEAR), (pad, pad))
     flat = flat.filter(ImageFilter.GaussianBlur(blur))
-    flat = flat.point([round(value * SHADOW_OPACITY) for value in range(256)])
+    flat = flat.point([round(value * opacity) for value in range(256)])
     scale = width / small[0]
     size = (round(flat.width * scale), round(flat.height * scale))
     shadow = flat.resize(size, Image.Resampling.BILINEAR)
