@@ -7,20 +7,23 @@ touch-up, a re-render and every export use the same edges.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import time
 from pathlib import Path
 
 from PIL import Image
 
 from app.core.job import ERROR_KIND_PHOTO, Job, JobStatus
+from app.core.job_files import JobFiles
 from app.core.storage import Storage
 from app.core.store import JobStore
 from app.images.cutout import CutOut, CutoutModelError, cut_out
 from app.images.cutout.compose import NoProductError, Placement, on_background, transparent
-from app.images.intake import decode_image, read_photo
+from app.images.intake import decode_image, make_thumbnail, read_photo
 from app.services.errors import AccountProblemError, AccountProblemKind, JobError
-from app.services.styles import CHOSEN, Style, parse_colour
+from app.services.styles import CHOSEN, Style, get_style, parse_colour
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +63,10 @@ def render(cut: CutOut, style: Style, colour: str | None) -> tuple[bytes, str]:
 
 
 class LocalCutouts:
-    def __init__(self, store: JobStore, storage: Storage) -> None:
+    def __init__(self, store: JobStore, storage: Storage, files: JobFiles) -> None:
         self.store = store
         self.storage = storage
+        self.files = files
 
     def make(self, job: Job, style: Style) -> tuple[bytes, str, Job]:
         """Cut the product out of the job's photo, keep the mask, render the result."""
@@ -93,10 +97,28 @@ class LocalCutouts:
             cut = cut_out(photo)
         return cut
 
-    def replace_mask(self, job: Job, mask: Image.Image) -> Job:
-        """Keep a touched-up mask for the job (the result is rendered anew from it)."""
-        path = self.storage.write_mask(job.id, _png(mask.convert("L")))
-        return self.store.update(job.id, mask_path=str(path))
+    def touch_up(self, job: Job, mask: Image.Image) -> Job:
+        """Keep an edited mask for a finished cut-out; make its result, thumbnail and the
+        user's saved copy anew from it."""
+        cut = self.cutout_of(job).with_mask(mask)
+        job = self.store.update(job.id, mask_path=str(
+            self.storage.write_mask(job.id, _png(cut.mask))))
+        data, mime = render(cut, get_style(job.style), job.backdrop_colour)
+        thumb, thumb_mime = make_thumbnail(data)
+        # New names, not the old ones overwritten: whatever shows or judges the result by its
+        # path (thumbnail cache, marketplace checks) sees a new picture.
+        stem = f"{job.id}.{time.time_ns():x}"
+        before = (job.result_path, job.result_thumbnail_path)
+        job = self.store.update(
+            job.id, result_path=str(self.storage.write_result(stem, data, mime)),
+            result_mime=mime, result_thumbnail_path=str(
+                self.storage.write_thumbnail(stem, "result", thumb, thumb_mime)))
+        for old in before:
+            if old and old not in (job.result_path, job.result_thumbnail_path):
+                with contextlib.suppress(OSError):
+                    Path(old).unlink(missing_ok=True)
+        log.info("Job %s touched up", job.id)
+        return self.files.export(job, data, mime, replace=True)
 
     def _photo(self, job: Job, gone: str | None = None) -> Image.Image:
         """The photo, upright and in sRGB, at up to WORKING_EDGE: the original file when it is

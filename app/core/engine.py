@@ -11,7 +11,6 @@ import contextlib
 import logging
 import sqlite3
 import threading
-import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from app.core.job import Job, JobStatus
 from app.core.job_files import JobFiles
 from app.core.logging_setup import redact
 from app.core.model_notices import ModelNotices
+from app.core.paid_requests import PaidRequests
 from app.core.photos import AddResult, collect_photos, file_hash
 from app.core.storage import Storage
 from app.core.storage_problems import storage_problem
@@ -59,7 +59,6 @@ JobListener = Callable[[Job], None]
 
 UNEXPECTED = ("Something unexpected went wrong with this photo. Try again; if it keeps "
               "failing, the log folder (Help > Open log folder) has the details.")
-BUDGET_MARGIN = 1.15  # input and thinking tokens on top of the image's list price
 UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try again."
 
 
@@ -85,13 +84,14 @@ class Engine:
         self.notices = ModelNotices()
         self.budget = MonthlyBudget(config.monthly_budget_usd,
                                     lambda: usage_this_month(self.store).cost_usd)
+        self.paid = PaidRequests(self.store, self.budget, lambda: self.config.image_size)
 
     @property
     def cutouts(self) -> LocalCutouts:
         if self._cutouts is None:
             from app.core.cutouts import LocalCutouts
 
-            self._cutouts = LocalCutouts(self.store, self.storage)
+            self._cutouts = LocalCutouts(self.store, self.storage, self.files)
         return self._cutouts
 
     # -- the client is built on first use: live mode without a key still shows the history ---
@@ -367,72 +367,32 @@ class Engine:
             client.discard(job.client_job_id)
         return finished or self.store.get(job.id)
 
-    def _cut_out(self, job: Job, style: Style, cancel: threading.Event | None,
-                 on_progress: JobListener | None) -> tuple[bytes, str, Job]:
-        job = self.files.prepare_upload(job)  # the tile's thumbnail; a bad file fails here
+    def _ready_to_send(self, job: Job, cancel: threading.Event | None,
+                       on_progress: JobListener | None) -> Job:
+        """The upload copy and the tile's thumbnail made (a bad file fails here), and the job
+        not cancelled meanwhile."""
+        job = self.files.prepare_upload(job)
         if on_progress:
             on_progress(job)
         self._check_cancel(job.id, cancel)
-        return self.cutouts.make(job, style)
+        return job
+
+    def _cut_out(self, job: Job, style: Style, cancel: threading.Event | None,
+                 on_progress: JobListener | None) -> tuple[bytes, str, Job]:
+        return self.cutouts.make(self._ready_to_send(job, cancel, on_progress), style)
 
     def _generate(self, job: Job, style: Style, client: NanoBananaClient,
                   cancel: threading.Event | None, on_progress: JobListener | None
                   ) -> tuple[bytes, str, Job]:
-        status = None
-        if job.client_job_id:
-            # A paid result may be waiting in the spool from before a kill: collect, don't redo.
-            try:
-                status = client.get_job_status(job.client_job_id)
-            except LookupError:
-                status = None
-        if status is None:
-            job = self.files.prepare_upload(job)
-            if on_progress:
-                on_progress(job)
-            self._check_cancel(job.id, cancel)
-            # Held against the monthly budget from before the request until its real cost is
-            # on the job: requests in flight together cannot pass the budget.
-            with self.budget.reserve(job.id, self._estimate_one(client)):
-                job, status = self._send(job, style, client, cancel)
-                job = self._record_billing(job, status)
+        # A paid result may be waiting in the spool from before a kill: collect, don't redo.
+        collected = self.paid.collected(job, client)
+        if collected is None:
+            job = self._ready_to_send(job, cancel, on_progress)
+            job, status = self.paid.send(job, style, client, cancel)
         else:
-            job = self._record_billing(job, status)  # collected: counted once, if not yet
-        data = client.download_result(status["output_url"])
-        return data, str(status.get("mime_type") or "image/png"), job
-
-    def _send(self, job: Job, style: Style, client: NanoBananaClient,
-              cancel: threading.Event | None) -> tuple[Job, dict[str, Any]]:
-        # The id is recorded before the request goes out: if the app is killed after the paid
-        # answer arrived (the client spools it under this id), the restart collects it.
-        job = self.store.request_started(job.id, client.new_job_id())
-        assert job.client_job_id is not None
-        created = client.create_job(Path(job.upload_path or ""), style,
-                                    job_id=job.client_job_id, cancel=cancel)
-        return job, client.get_job_status(created["job_id"])
-
-    def _record_billing(self, job: Job, status: dict[str, Any]) -> Job:
-        """The money is spent the moment the answer arrived, whatever happens next."""
-        if status.get("status") != "completed":
-            raise GenerationFailedError("The image service did not finish this photo. Try again.",
-                                        f"status {status.get('status')!r}")
-        usage = dict(status.get("usage") or {})
-        if not job.client_job_id:
-            return job
-        return self.store.record_billing(
-            job.id, job.client_job_id, cost_usd=float(usage.get("cost_usd") or 0.0),
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            output_tokens=int(usage.get("output_tokens") or 0),
-            thoughts_tokens=int(usage.get("thoughts_tokens") or 0))
-
-    def _estimate_one(self, client: NanoBananaClient) -> float | None:
-        """What one request may cost, for the budget: the list price with a margin for the
-        photo's input tokens and the model's thinking (demo mode: nothing)."""
-        if client.mode is Mode.MOCK:
-            return 0.0
-        from app.services.pricing import price_per_image
-
-        price = price_per_image(client.model or "", self.config.image_size)
-        return None if price is None else price * BUDGET_MARGIN
+            job, status = collected
+        data, mime = self.paid.download(client, status)
+        return data, mime, job
 
     # -- touch-up ----------------------------------------------------------------------------
 
@@ -443,27 +403,7 @@ class Engine:
     def touch_up(self, job_id: str, mask: Image.Image) -> Job:
         """Keep an edited mask for a finished cut-out and make its result, thumbnail and the
         user's copy anew from it; every later export uses it too."""
-        job = self.store.get(job_id)
-        cut = self.cutouts.cutout_of(job).with_mask(mask)
-        job = self.cutouts.replace_mask(job, cut.mask)
-        from app.core.cutouts import render
-
-        data, mime = render(cut, get_style(job.style), job.backdrop_colour)
-        thumb, thumb_mime = make_thumbnail(data)
-        # New names, not the old ones overwritten: whatever shows or judges the result by its
-        # path (thumbnail cache, marketplace checks) sees a new picture.
-        stem = f"{job.id}.{time.time_ns():x}"
-        before = (job.result_path, job.result_thumbnail_path)
-        job = self.store.update(
-            job.id, result_path=str(self.storage.write_result(stem, data, mime)),
-            result_mime=mime, result_thumbnail_path=str(
-                self.storage.write_thumbnail(stem, "result", thumb, thumb_mime)))
-        for old in before:
-            if old and old not in (job.result_path, job.result_thumbnail_path):
-                with contextlib.suppress(OSError):
-                    Path(old).unlink(missing_ok=True)
-        log.info("Job %s touched up", job_id)
-        return self.files.export(job, data, mime, replace=True)
+        return self.cutouts.touch_up(self.store.get(job_id), mask)
 
     # -- queue operations --------------------------------------------------------------------
 

@@ -76,6 +76,9 @@ class _Session:
         # CPU burnt on cores the GUI thread and the thumbnail pool need (measured on two busy
         # cores: 0.49 s of CPU a photo spinning, 0.41 s not, and a shorter wall time too).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The memory pattern plans one block for a whole run on top of the arena: 540 MB
+        # resident from the second photo on, against 350 MB without it, and no slower.
+        options.enable_mem_pattern = False
         self._session: Any = ort.InferenceSession(data, sess_options=options,
                                                   providers=["CPUExecutionProvider"])
         self._input = str(self._session.get_inputs()[0].name)
