@@ -220,3 +220,26 @@ def test_a_cut_out_made_in_demo_mode_is_not_a_demo_result() -> None:
     assert job("studio_white", "mock").is_demo_result
     assert not job("studio_white", "live").is_demo_result
     assert not job("a_style_since_removed", "live").made_locally
+
+
+def test_a_colour_that_is_no_colour_is_a_usage_error_naming_the_flag(
+        mock_env: dict[str, str], tmp_path: Path, out_dir: Path) -> None:
+    photo, _ = product_photo(tmp_path / "bottle.jpg", size=(600, 450))
+    env = {**os.environ, **mock_env, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "generate", str(photo), "--mode", "cutout_colour",
+         "--colour", "blue"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--colour must be a colour written #rrggbb" in result.stderr
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_a_reader_that_leaves_early_is_no_error(mock_env: dict[str, str]) -> None:
+    env = {**os.environ, **mock_env}
+    listing = subprocess.Popen([sys.executable, "-m", "app", "modes"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # the reader is gone before a line was written
+    code = listing.wait(timeout=60)
+    errors = listing.stderr.read()
+    assert code == 0 and b"BrokenPipeError" not in errors, errors

@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
-from app.core.config import Config, ConfigError, Mode, describe, load_config
+from app.core.config import (
+    Config,
+    ConfigError,
+    Mode,
+    describe,
+    load_config,
+    parse_backdrop_colour,
+)
 from app.core.logging_setup import redact, setup_logging
 
 EXIT_USAGE = 2
@@ -157,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a reader that left can still be caught
+        return code
+    except BrokenPipeError:  # `productsnap jobs | head`: the reader left, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         return _open_app([])
@@ -186,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
         if args.command == "generate":
+            if args.colour is not None:
+                parse_backdrop_colour(args.colour, "--colour")  # said with the flag's own name
             config = config.with_overrides(output_dir=args.out, parallel=args.parallel,
                                            rpm=args.rpm, image_size=args.size,
                                            backdrop_colour=args.colour)
