@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from functools import cache
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms
@@ -98,10 +99,12 @@ def grey16_png(size: tuple[int, int] = (400, 300), value: int = 40000) -> bytes:
     return to_bytes(Image.new("I;16", size, value), "PNG")
 
 
+@cache  # the profile's header carries the time it was made: two calls a second apart differ
 def srgb_icc() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
+@cache
 def swapped_primaries_icc() -> bytes:
     """An RGB profile whose red and blue primaries are swapped: pixels stored as red mean blue.
 
