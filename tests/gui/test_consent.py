@@ -254,3 +254,27 @@ def test_demo_mode_never_asks(qtbot: QtBot, open_window: WindowFactory, mock_con
     drop(window, mime_with(make_photos(tmp_path / "p", 20)))
     qtbot.waitUntil(completed(window, 20), timeout=30_000)
     assert questions == [] and requested == []
+
+
+def test_free_cut_outs_run_in_live_mode_without_a_question_or_a_request(
+        qtbot: QtBot, open_window: WindowFactory, live: Callable[..., Config],
+        standin: GeminiStandIn, questions: list[QMessageBox], tmp_path: Path) -> None:
+    from tests.test_cutout_jobs import product_photo
+
+    window = open_window(live(PRODUCTSNAP_ASK_ABOVE_USD="0", **PRO))  # 0: asks before any cost
+    window.style_picker.set_current_style("cutout_white")
+    # Three sizes: the same photo twice would be skipped as a duplicate.
+    photos = [str(product_photo(tmp_path / "p" / f"bottle{n}.jpg", (600 + 20 * n, 450))[0])
+              for n in range(3)]
+    window.take_paths(photos)
+    qtbot.waitUntil(completed(window, 3), timeout=30_000)
+    assert questions == []
+    assert posts(standin) == []
+    assert all(job.cost_usd == 0.0 and job.mode == "live" for job in window.model.jobs())
+
+    # Paid photos after them still ask first.
+    window.style_picker.set_current_style("studio_white")
+    drop(window, mime_with(make_photos(tmp_path / "paid", 1)))
+    qtbot.waitUntil(lambda: len(questions) == 1, timeout=10_000)
+    assert posts(standin) == []
+    answer(questions[0], start=False)
