@@ -181,8 +181,8 @@ class MainWindow(WindowDrops, QMainWindow):
         if config.mode is Mode.MOCK:
             self.banners.show_banner(
                 "demo", Kind.DEMO,
-                self.tr("Demo mode: results are simulated offline and free. Add your Gemini "
-                        "API key in Settings to create real photos."),
+                self.tr("Demo mode: scenes are simulated offline and free; cut-outs are real. "
+                        "Add your Gemini API key in Settings to create real scenes."),
                 [("settings", self.tr("Open Settings"))])
         else:
             self.banners.hide_banner("demo")

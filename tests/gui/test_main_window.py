@@ -50,8 +50,8 @@ def test_first_start_shows_the_demo_banner_and_the_drop_target(
     window = open_window(mock_config)
     banner = window.banners.banner("demo")
     assert banner is not None
-    assert banner.text == ("Demo mode: results are simulated offline and free. Add your Gemini "
-                           "API key in Settings to create real photos.")
+    assert banner.text == ("Demo mode: scenes are simulated offline and free; cut-outs are "
+                           "real. Add your Gemini API key in Settings to create real scenes.")
     assert window.stack.currentWidget() is window.empty
     assert window.status.mode_label.text() == "Demo"
 
