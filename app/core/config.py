@@ -100,6 +100,9 @@ def parse_image_size(raw: str, name: str = "NANO_BANANA_IMAGE_SIZE") -> str:
     raise ConfigError(f"{name} must be one of {', '.join(IMAGE_SIZES)}, not {raw!r}.")
 
 
+DEFAULT_BACKDROP_COLOUR = "#f2efe9"  # a warm off-white
+
+
 def parse_backdrop_colour(raw: str, name: str = "PRODUCTSNAP_BACKDROP_COLOUR") -> str:
     """``#rrggbb``, stored lower-case with its ``#``."""
     text = str(raw).strip().lower()
@@ -143,7 +146,7 @@ FIELDS: tuple[Field, ...] = (
     Field("filename_pattern", None, lambda: "{name}_{style}", _parse_text),
     Field("default_style", None, lambda: "studio_white", _parse_text),
     # The backdrop of the "cut-out on a colour" style.
-    Field("backdrop_colour", "PRODUCTSNAP_BACKDROP_COLOUR", lambda: "#f2efe9",
+    Field("backdrop_colour", "PRODUCTSNAP_BACKDROP_COLOUR", lambda: DEFAULT_BACKDROP_COLOUR,
           parse_backdrop_colour),
     Field("start_on_drop", None, lambda: True, _parse_bool),
     Field("notifications", None, lambda: True, _parse_bool),

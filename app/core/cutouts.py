@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from app.core.config import DEFAULT_BACKDROP_COLOUR
 from app.core.job import ERROR_KIND_PHOTO, Job, JobStatus
 from app.core.job_files import JobFiles
 from app.core.storage import Storage
@@ -28,7 +29,6 @@ from app.services.styles import CHOSEN, Style, get_style, parse_colour
 log = logging.getLogger(__name__)
 
 WORKING_EDGE = 4096  # a 12 MP photo (4000 x 3000) keeps every pixel; larger ones are reduced
-DEFAULT_COLOUR = "#f2efe9"
 JPEG_QUALITY = 95  # the product's pixels should survive the result's encoding
 NO_PRODUCT = ("ProductSnap could not find a product in this photo. Use a photo where the "
               "product stands out from its background.")
@@ -42,8 +42,8 @@ def backdrop_colour(style: Style, chosen: str | None) -> tuple[int, int, int] | 
     finish = style.cutout
     if finish is None or finish.transparent:
         return None
-    text = (chosen or DEFAULT_COLOUR) if finish.background == CHOSEN else finish.background
-    return parse_colour(text) or parse_colour(DEFAULT_COLOUR)
+    text = (chosen or DEFAULT_BACKDROP_COLOUR) if finish.background == CHOSEN else finish.background
+    return parse_colour(text) or parse_colour(DEFAULT_BACKDROP_COLOUR)
 
 
 def render(cut: CutOut, style: Style, colour: str | None) -> tuple[bytes, str]:
@@ -94,7 +94,10 @@ class LocalCutouts:
         photo = self._photo(job, gone=PHOTO_GONE)
         cut = self._stored_mask(job, photo)
         if cut is None:  # the mask file was lost: start again from the model's
-            cut = cut_out(photo)
+            try:
+                cut = cut_out(photo)
+            except CutoutModelError as error:
+                raise JobError(error.message, error.detail) from error
         return cut
 
     def touch_up(self, job: Job, mask: Image.Image) -> Job:
