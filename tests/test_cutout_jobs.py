@@ -243,3 +243,24 @@ def test_a_reader_that_leaves_early_is_no_error(mock_env: dict[str, str]) -> Non
     code = listing.wait(timeout=60)
     errors = listing.stderr.read()
     assert code == 0 and b"BrokenPipeError" not in errors, errors
+
+
+def test_a_transparent_cut_out_is_upright_and_carries_no_camera_data(
+        mock_config: Config, tmp_path: Path) -> None:
+    """A phone photo stored sideways with an EXIF turn (and a GPS position) becomes an upright
+    cut-out of the size it is seen at, with nothing of the camera's metadata."""
+    from tests.photos import jpeg_with_exif
+
+    stored, truth = product_photo(tmp_path / "sideways_source.jpg", size=(600, 450))
+    with Image.open(stored) as image:
+        sideways = image.transpose(Image.Transpose.ROTATE_90)  # as the sensor saw it
+    photo = tmp_path / "phone.jpg"
+    photo.write_bytes(jpeg_with_exif(sideways, orientation=6, camera=True, gps=True))
+    engine = Engine(mock_config)
+    (job,) = engine.add_photos([photo], "cutout_transparent").jobs
+    done = engine.process(job.id)
+    engine.close()
+    with Image.open(done.output_path or "") as result:
+        assert result.size == (600, 450)  # upright: as the photo is seen, not as stored
+        assert not result.getexif() and "exif" not in result.info
+        assert iou(result.getchannel("A"), truth) > 0.9
