@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import sqlite3
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+
+from tests.processes import child_env
 
 
 def _photos(folder: Path, count: int, size: tuple[int, int] = (1000, 800)) -> list[Path]:
@@ -28,11 +29,7 @@ def _photos(folder: Path, count: int, size: tuple[int, int] = (1000, 800)) -> li
 
 @pytest.fixture
 def cli_env(mock_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
+    return child_env(mock_env)
 
 
 def run(args: list[str], env: dict[str, str], stdin: str | None = None,

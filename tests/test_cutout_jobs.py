@@ -4,7 +4,6 @@ alike, with nothing sent; the mask kept with the job, a touch-up used by the use
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from app.core.engine import CUTOUT_MODEL, Engine
 from app.core.job import JobStatus
 from app.services.errors import AccountProblemError, AccountProblemKind, JobError
 from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.processes import child_env
 
 PRODUCT = (200, 40, 40)
 
@@ -180,10 +180,8 @@ def test_the_command_line_cuts_out_in_live_mode_sending_nothing(
         mock_env: dict[str, str], tmp_path: Path, out_dir: Path) -> None:
     photo, _ = product_photo(tmp_path / "in" / "bottle.jpg")
     with GeminiStandIn() as server:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-        env.update(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
-                   NANO_BANANA_API_URL=server.url, QT_QPA_PLATFORM="offscreen")
+        env = child_env(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
+                        NANO_BANANA_API_URL=server.url)
         result = subprocess.run(
             [sys.executable, "-m", "app", "generate", str(photo), "--mode", "cutout_shadow",
              "--max-cost", "0"], env=env, capture_output=True, text=True, timeout=120)
@@ -195,9 +193,7 @@ def test_the_command_line_cuts_out_in_live_mode_sending_nothing(
 def test_a_demo_mode_cut_out_exports_beside_real_results(
         mock_env: dict[str, str], tmp_path: Path, out_dir: Path) -> None:
     photo, _ = product_photo(tmp_path / "in" / "bottle.jpg")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env, QT_QPA_PLATFORM="offscreen")
+    env = child_env(mock_env)
     for args in (["generate", str(photo), "--mode", "cutout_white"],
                  ["export", "--last", "--preset", "amazon"]):
         result = subprocess.run([sys.executable, "-m", "app", *args], env=env,
@@ -225,7 +221,7 @@ def test_a_cut_out_made_in_demo_mode_is_not_a_demo_result() -> None:
 def test_a_colour_that_is_no_colour_is_a_usage_error_naming_the_flag(
         mock_env: dict[str, str], tmp_path: Path, out_dir: Path) -> None:
     photo, _ = product_photo(tmp_path / "bottle.jpg", size=(600, 450))
-    env = {**os.environ, **mock_env, "QT_QPA_PLATFORM": "offscreen"}
+    env = child_env(mock_env)
     result = subprocess.run(
         [sys.executable, "-m", "app", "generate", str(photo), "--mode", "cutout_colour",
          "--colour", "blue"], env=env, capture_output=True, text=True, timeout=60)
@@ -235,7 +231,7 @@ def test_a_colour_that_is_no_colour_is_a_usage_error_naming_the_flag(
 
 
 def test_a_reader_that_leaves_early_is_no_error(mock_env: dict[str, str]) -> None:
-    env = {**os.environ, **mock_env}
+    env = child_env(mock_env)
     listing = subprocess.Popen([sys.executable, "-m", "app", "modes"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert listing.stdout is not None and listing.stderr is not None

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.processes import child_env
 
 Mount = Callable[..., Path]
 
@@ -65,10 +66,8 @@ def _photos(folder: Path, count: int) -> Path:
 
 
 def _env(data_dir: Path, out_dir: Path, server: GeminiStandIn | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
-               PRODUCTSNAP_OUTPUT_DIR=str(out_dir), QT_QPA_PLATFORM="offscreen")
+    env = child_env(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
+                    PRODUCTSNAP_OUTPUT_DIR=str(out_dir))
     if server is not None:
         env.update(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
                    NANO_BANANA_API_URL=server.url, NANO_BANANA_MODEL="gemini-2.5-flash-image")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -17,17 +16,14 @@ from PIL import Image, ImageDraw
 from app.checks.image_checks import check_file
 from app.checks.presets import get_preset
 from app.checks.provenance import COMPOSITE_SYNTHETIC, read_source_type
+from tests.processes import child_env
 
 RECORD_KEYS = {"job_id", "output", "preset", "upscaled", "verdict"}
 
 
 @pytest.fixture
 def cli_env(mock_env: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
+    return child_env(mock_env)
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ Only generateContent POSTs are counted: the client may also ask for the model li
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from PIL import Image
 
 from tests import gemini_standin as g
 from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.processes import child_env
 
 PHOTOS = 3
 
@@ -31,11 +31,8 @@ def server() -> GeminiStandIn:
 
 @pytest.fixture
 def live_env(mock_env: dict[str, str], server: GeminiStandIn) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
-               NANO_BANANA_API_URL=server.url, QT_QPA_PLATFORM="offscreen")
-    return env
+    return child_env(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
+                     NANO_BANANA_API_URL=server.url)
 
 
 def _photos(folder: Path, count: int = PHOTOS) -> Path:

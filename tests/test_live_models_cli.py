@@ -6,7 +6,6 @@ stale cached list is refreshed when a model answers 404, and costs follow the to
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -17,15 +16,13 @@ from PIL import Image
 
 from app.services.model_catalog import ModelCatalog, ServedModel
 from tests.gemini_standin import API_KEY, PROMPT_TOKENS, THOUGHT_TOKENS, GeminiStandIn
+from tests.processes import child_env
 
 
 def _env(data_dir: Path, out_dir: Path, server: GeminiStandIn, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
-               NANO_BANANA_API_URL=server.url, PRODUCTSNAP_DATA_DIR=str(data_dir),
-               PRODUCTSNAP_OUTPUT_DIR=str(out_dir), QT_QPA_PLATFORM="offscreen", **extra)
-    return env
+    return child_env(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
+                     NANO_BANANA_API_URL=server.url, PRODUCTSNAP_DATA_DIR=str(data_dir),
+                     PRODUCTSNAP_OUTPUT_DIR=str(out_dir), **extra)
 
 
 def _photos(folder: Path, count: int) -> Path:

@@ -21,6 +21,7 @@ from PIL import Image
 from app.core.photos import as_text, collect_photos
 from app.core.printable import printable
 from app.core.storage import MAX_NAME_BYTES, output_name
+from tests.processes import child_env
 
 NAME_MAX = 255  # bytes per name on ext4, XFS, Btrfs, APFS
 
@@ -39,10 +40,7 @@ def style_suffix(name: str, style: str) -> str:
 
 @pytest.fixture
 def cli_env(mock_env: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env, QT_QPA_PLATFORM="offscreen")
-    return env
+    return child_env(mock_env)
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

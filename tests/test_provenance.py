@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.checks.provenance import (
 from app.core.job import Job, JobStatus
 from app.services.styles import Style, all_styles, get_style
 from tests.photos import swapped_primaries_icc, to_bytes
+from tests.processes import child_env
 
 SERIAL = "SN-99887766"
 OWNER = "Jane Q. Seller"
@@ -175,11 +175,8 @@ def test_an_upload_copy_keeps_nothing_of_a_png_either(tmp_path: Path) -> None:
 
 
 def _cli_env(data_dir: Path, out_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
-               PRODUCTSNAP_OUTPUT_DIR=str(out_dir), QT_QPA_PLATFORM="offscreen")
-    return env
+    return child_env(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
+                     PRODUCTSNAP_OUTPUT_DIR=str(out_dir))
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ cannot take is held in memory and still collected."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,14 +13,12 @@ from PIL import Image
 
 from app.services.result_spool import ResultSpool
 from tests.gemini_standin import PNG
+from tests.processes import child_env
 
 
 def _env(data_dir: Path, out_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
-               PRODUCTSNAP_OUTPUT_DIR=str(out_dir), QT_QPA_PLATFORM="offscreen")
-    return env
+    return child_env(IMAGE_GENERATION_MODE="mock", PRODUCTSNAP_DATA_DIR=str(data_dir),
+                     PRODUCTSNAP_OUTPUT_DIR=str(out_dir))
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -23,6 +23,7 @@ from PIL import Image
 from app.core.logging_setup import REDACTED, WINDOW, redact, register_secret
 from tests import gemini_standin as g
 from tests.gemini_standin import Answer, GeminiStandIn
+from tests.processes import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 # A key shaped like Google's ("AIza" and 35 more), made at run time so that no key-shaped text
@@ -72,11 +73,8 @@ def _photos(folder: Path, count: int) -> Path:
 
 
 def _env(mock_env: dict[str, str], server: GeminiStandIn) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=KEY,
-               NANO_BANANA_API_URL=server.url, QT_QPA_PLATFORM="offscreen")
-    return env
+    return child_env(mock_env, IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=KEY,
+                     NANO_BANANA_API_URL=server.url)
 
 
 def run(args: list[str], env: dict[str, str], stdin: str | bytes | None = None
@@ -221,10 +219,7 @@ def test_no_piece_of_the_key_leaks_when_the_account_is_refused(
 
 def _key_env(mock_env: dict[str, str]) -> dict[str, str]:
     """The command line with an in-memory keyring: a refusal can only be the key's shape."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(mock_env, QT_QPA_PLATFORM="offscreen",
-               PYTHON_KEYRING_BACKEND="tests.fakes.MemoryKeyring",
+    env = child_env(mock_env, PYTHON_KEYRING_BACKEND="tests.fakes.MemoryKeyring",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO),
                                                         os.environ.get("PYTHONPATH")])))
     return env

@@ -5,7 +5,6 @@ the stop, the rest stay queued, and ``resume`` finishes them without paying twic
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,12 +16,11 @@ from PIL import Image
 from app.cli.batch import GRACE_S
 from tests import gemini_standin as g
 from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.processes import child_env
 
 
 def _env(data_dir: Path, out_dir: Path, server: GeminiStandIn) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
+    env = child_env(IMAGE_GENERATION_MODE="live", NANO_BANANA_API_KEY=API_KEY,
                NANO_BANANA_API_URL=server.url, NANO_BANANA_MODEL="gemini-2.5-flash-image",
                PRODUCTSNAP_DATA_DIR=str(data_dir), PRODUCTSNAP_OUTPUT_DIR=str(out_dir),
                QT_QPA_PLATFORM="offscreen")

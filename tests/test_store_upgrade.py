@@ -4,7 +4,6 @@ refused untouched, a damaged one is set aside (never deleted) and a new history 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from app.core.store import (
     migrations,
     open_job_store,
 )
+from tests.processes import child_env
 
 FIXTURE = Path(__file__).parent / "fixtures" / "jobs_v1.sql"
 
@@ -176,9 +176,7 @@ def _checkpoint(path: Path) -> None:
 
 
 def _cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("IMAGE_GENERATION", "NANO_BANANA", "PRODUCTSNAP"))}
-    env.update(PRODUCTSNAP_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
+    env = child_env(PRODUCTSNAP_DATA_DIR=str(data_dir))
     return subprocess.run([sys.executable, "-m", "app", *args], env=env, capture_output=True,
                           text=True, timeout=120)
 
