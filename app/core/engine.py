@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.budget import MonthlyBudget
-from app.core.config import Config, ConfigError, Mode
+from app.core.client_slot import ClientSlot
+from app.core.config import Config, Mode
 from app.core.history import Cleared, clear_history, folder_size
 from app.core.job import Job, JobStatus
 from app.core.job_files import JobFiles
@@ -41,8 +42,7 @@ from app.services.errors import (
 )
 from app.services.image_models import AUTOMATIC
 from app.services.model_catalog import ModelCatalog
-from app.services.nano_banana_client import NanoBananaClient, create_client
-from app.services.rate_limit import SlidingWindowLimiter
+from app.services.nano_banana_client import NanoBananaClient
 from app.services.result_spool import ResultSpool
 from app.services.styles import CHOSEN, Style, UnknownStyleError, get_style, is_local_style
 
@@ -65,23 +65,19 @@ UNREADABLE_RESULT = "The service sent back a picture that cannot be opened. Try 
 class Engine:
     def __init__(self, config: Config, client: NanoBananaClient | None = None,
                  client_options: dict[str, Any] | None = None) -> None:
-        self.config = config
         # Raises StoreError when the history is too new or cannot be opened; a damaged one is
         # set aside and a new history begins, with ``store_notice`` saying so for the user.
         self.store, self.store_notice = open_job_store(config.paths.ensure().database)
         self.storage = Storage(config.paths)
         self.files = JobFiles(self.store, self.storage, lambda: self.config)
         self._cutouts: LocalCutouts | None = None
-        self._client = client
-        self._client_options = client_options or {}
-        self._client_lock = threading.Lock()
-        self._retired: list[NanoBananaClient] = []
-        self._limiter: SlidingWindowLimiter | None = None
         self.catalog = ModelCatalog(config.paths.data / "models.json")
         # One spool for the engine's life: a paid result the disk could not take yet is held
         # in memory there, and a client rebuilt on resume still finds it.
         self.spool = ResultSpool(config.paths.spool)
         self.notices = ModelNotices()
+        self._slot = ClientSlot(config, client=client, options=client_options,
+                                catalog=self.catalog, spool=self.spool, notices=self.notices)
         self.budget = MonthlyBudget(config.monthly_budget_usd,
                                     lambda: usage_this_month(self.store).cost_usd)
         self.paid = PaidRequests(self.store, self.budget, lambda: self.config.image_size)
@@ -94,75 +90,32 @@ class Engine:
             self._cutouts = LocalCutouts(self.store, self.storage, self.files)
         return self._cutouts
 
-    # -- the client is built on first use: live mode without a key still shows the history ---
+    # -- the settings and the client built for them (see client_slot) -------------------------
+
+    @property
+    def config(self) -> Config:
+        return self._slot.config
 
     @property
     def client(self) -> NanoBananaClient:
-        with self._client_lock:
-            if self._client is None:
-                options = dict(self._client_options)
-                if self.config.mode is Mode.LIVE:
-                    # The model is settled (and checked, free) before the first photo is sent.
-                    options.setdefault("limiter", self._shared_limiter())
-                    options.setdefault("catalog", self.catalog)
-                    options.setdefault("spool", self.spool)
-                    options.setdefault("on_model_status", self.notices.status_seen)
-                try:
-                    self._client = create_client(self.config, **options)
-                except ConfigError as error:  # every job would fail alike: pause, say why
-                    raise AccountProblemError(AccountProblemKind.BAD_SETTING,
-                                              str(error)) from error
-                if self._client.choice is not None:
-                    self.notices.model_chosen(self._client.choice)
-            return self._client
-
-    def _model_went_away(self) -> None:
-        """A model answered 404: the cached list is stale. Ask again on the next client."""
-        self.catalog.invalidate()
-        self.reconfigure(self.config)
-
-    def _shared_limiter(self) -> SlidingWindowLimiter:
-        """One requests-per-minute window for the engine's life: a client rebuilt after a
-        settings change still counts the requests its predecessor sent this minute."""
-        from app.services.gemini_client import RATE_WINDOW_S
-
-        if self._limiter is None:
-            self._limiter = SlidingWindowLimiter(self.config.rpm, RATE_WINDOW_S)
-        else:
-            self._limiter.set_limit(self.config.rpm)
-        return self._limiter
+        return self._slot.get()
 
     def reconfigure(self, config: Config) -> None:
-        """Apply new settings; the next job builds a client for the new mode, model or key."""
-        with self._client_lock:
-            if self._client is not None:
-                # Jobs in flight keep using the old client; it is closed with the engine.
-                self._retired.append(self._client)
-            self._client = None
-            self.notices.choice = None  # the next client chooses again
-            self.config = config
-            self.budget.limit_usd = config.monthly_budget_usd
-
-    def _clients(self) -> list[NanoBananaClient]:
-        with self._client_lock:
-            return [*self._retired, *([self._client] if self._client else [])]
+        """Apply new settings; the next job builds a client for the new mode, model or key.
+        Jobs in flight keep using the old client; it is closed with the engine."""
+        self._slot.change(config)
+        self.budget.limit_usd = config.monthly_budget_usd
 
     def stop_sending(self) -> None:
         """Stopping: no new requests; those in flight go on (they may be paid)."""
-        for client in self._clients():
-            client.stop_sending()
+        self._slot.stop_sending()
 
     def abort_in_flight(self) -> None:
         """After the grace a stop allows: abort what is in flight; those jobs stay queued."""
-        for client in self._clients():
-            client.abort_in_flight()
+        self._slot.abort_in_flight()
 
     def close(self) -> None:
-        with self._client_lock:
-            clients = [*self._retired, *([self._client] if self._client else [])]
-            self._client, self._retired = None, []
-        for client in clients:
-            client.close()
+        self._slot.close()
         self.store.close()
 
     # -- adding ------------------------------------------------------------------------------
@@ -256,7 +209,7 @@ class Engine:
                     or self.config.mode is not Mode.LIVE):
                 raise
             log.warning("The model answered 404; asking the service for its models again")
-            self._model_went_away()
+            self._slot.model_went_away()
             self.client  # noqa: B018 - raises the better message when the model is not listed
             if self.config.model != AUTOMATIC:
                 raise
