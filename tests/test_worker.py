@@ -1,5 +1,6 @@
 """The job queue on a real QThreadPool: results come back to the owner's thread, the parallel
-limit holds, account problems pause the queue once, cancel and retry work."""
+limit holds, account problems pause the queue once, held jobs wait while others run, cancel and
+retry work."""
 
 from __future__ import annotations
 
@@ -163,4 +164,31 @@ def test_start_with_nothing_queued_does_not_hold_the_queue(
     with qtbot.waitSignal(queue.started, timeout=10_000) as started:
         queue.start(run_queued=True)
     assert started.args == [0] and not queue.is_paused
+    queue.shutdown()
+
+
+def test_held_jobs_wait_while_the_others_run_and_a_cancelled_one_runs_when_retried(
+        qtbot: QtBot, mock_config: Config, tmp_path: Path) -> None:
+    engine = Engine(mock_config)
+    queue = JobQueue(engine, parallel=2)
+    held: list[str] = []
+    # As the spending gate does: hold some of the jobs the moment they are queued.
+    queue.jobs_queued.connect(lambda ids: (held.extend(ids[:2]), queue.hold(ids[:2])))
+    with qtbot.waitSignal(queue.jobs_added, timeout=10_000):
+        queue.add_photos(_photos(tmp_path / "in", 5), "studio_white")
+    qtbot.waitUntil(lambda: engine.store.counts()[JobStatus.COMPLETED] == 3, timeout=10_000)
+    assert queue.held_count == 2 and queue.only_held_left and not queue.is_paused
+    assert {j.id for j in engine.store.all() if j.status is JobStatus.QUEUED} == set(held)
+
+    with qtbot.waitSignal(queue.batch_finished, timeout=10_000) as ended:
+        queue.release(held[:1])
+        qtbot.waitUntil(lambda: engine.store.counts()[JobStatus.COMPLETED] == 4, timeout=10_000)
+        assert queue.held_count == 1
+        queue.cancel(held[1:])  # a held job can be cancelled; the batch then ends
+    assert (ended.args[0].total, ended.args[0].cancelled) == (5, 1)
+
+    queue.jobs_queued.disconnect()
+    with qtbot.waitSignal(queue.batch_finished, timeout=10_000):
+        queue.retry(held[1:])  # queued anew, and nobody holds it now: it runs
+    assert engine.store.counts()[JobStatus.COMPLETED] == 5
     queue.shutdown()

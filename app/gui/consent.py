@@ -5,9 +5,11 @@ more than $X".
 The queue tells its listeners about every job it is about to run (``JobQueue.jobs_queued``,
 emitted before it pumps, on the GUI thread), whichever way the job came: dropped, "Open with",
 the command line, the samples, Retry failed, "Make another version", or left from an earlier
-run. The gate listens with a direct connection, so that it can pause the queue before anything
-starts. One question covers every job waiting for a yes: a burst of additions is gathered on a
-zero-timer, and a question already open is brought up to date instead of asked again.
+run. The gate listens with a direct connection, so that it can hold those jobs before anything
+starts. It holds jobs, not the queue: free cut-outs and jobs already approved run on while a
+question is open or after "Not now". One question covers every job waiting for a yes: a burst of
+additions is gathered on a zero-timer, and a question already open is brought up to date instead
+of asked again.
 
 A job needs a yes each time it is queued (a retried job is a new expense); a job put back in
 the queue by the queue itself (an account problem, a stop) keeps the yes it had, so nothing is
@@ -71,7 +73,7 @@ class SpendingGate(QObject):
     approval_requested = Signal(Spend)  # ask; answer with ``answer``. Again: update the question
     approval_withdrawn = Signal()  # the question is moot (cancelled, demo mode): close it
     spending_approved = Signal(int)  # this many jobs may run
-    spending_declined = Signal(Spend)  # "Not now": these wait, the queue paused
+    spending_declined = Signal(Spend)  # "Not now": these wait on hold; the rest runs
 
     def __init__(self, session: AppSession) -> None:
         super().__init__(session)
@@ -83,7 +85,6 @@ class SpendingGate(QObject):
         self._styles: dict[str, str] = {}  # job id -> style id, for the question's wording
         self._resumed: set[str] = set()  # queued by the start: left from an earlier run
         self._asked: list[str] | None = None  # the jobs the open question is about
-        self._held = False  # the gate paused the queue: a yes resumes it
         self._starting = False
         self._settling = False
         self._explicit = False  # the user asked to resume: ask even behind an account problem
@@ -121,20 +122,17 @@ class SpendingGate(QObject):
     def _queued(self, ids: list[str]) -> None:
         """GUI thread, inside the queue's ``_enqueue``: nothing of ``ids`` has started yet."""
         free = self._free(ids)
-        for job_id in ids:
-            if job_id in free:  # a local cut-out: nothing is sent, nothing to say yes to
-                continue
+        paid = [job_id for job_id in ids if job_id not in free]  # a cut-out needs no yes
+        for job_id in paid:
             self._unapproved[job_id] = JobStatus.QUEUED
             if self._starting:
                 self._resumed.add(job_id)
-        if not self.live or self.queue is None or not self.waiting():
-            return
+        if not paid or not self.live or self.queue is None:
+            return  # free jobs run past those waiting; "Not now" is not asked again
         if self._fits_now():
             self._approve(self.waiting())
             return
-        if not self.queue.is_paused:
-            self.queue.pause()
-            self._held = True
+        self.queue.hold(self.waiting())
         self._ask_soon()
 
     def _free(self, ids: list[str]) -> set[str]:
@@ -195,9 +193,9 @@ class SpendingGate(QObject):
     # -- the session's side ----------------------------------------------------------------------
 
     def hold_start(self) -> None:
-        """Live mode: the queue is about to start paused; the gate decides when it runs."""
+        """Live mode: the queue is about to load what an earlier run left; the gate holds
+        what has no yes and asks about it once the queue has started."""
         self._starting = True
-        self._held = True
 
     def mode_changing(self, old: Mode, new: Mode) -> None:
         """Before the queue runs under new settings: jobs queued in demo mode are not paid
@@ -206,21 +204,18 @@ class SpendingGate(QObject):
         if queue is None or old is new:
             return
         if new is Mode.LIVE and self.waiting():
-            if not queue.is_paused:
-                queue.pause()
-                self._held = True
+            queue.hold(self.waiting())
             self._ask_soon()
         elif new is Mode.MOCK:
             self._withdraw()
-            if self._held:
-                self._release()
+            queue.release()  # nothing costs money in demo mode
 
     def review(self) -> None:
         """Ask about whatever waits for a yes (nothing asked when nothing waits)."""
         if self.live and self.waiting():
             self._ask_soon()
-        elif self._held:
-            self._release()
+        elif self.queue is not None:
+            self.queue.release()
 
     def resume(self) -> None:
         """Resume, Start… and every fix of an account problem end here: what has no yes is
@@ -229,11 +224,10 @@ class SpendingGate(QObject):
         if queue is None or not self.session.holds_lock:
             return
         if self.live and self.waiting():
-            self._held = True
+            queue.hold(self.waiting())  # asked first, whatever else resumes the queue
             self._explicit = True
             self._ask_soon()
             return
-        self._held = False
         queue.resume()
 
     def answer(self, start: bool) -> None:
@@ -242,19 +236,18 @@ class SpendingGate(QObject):
         explicit, self._explicit = self._explicit, False
         if asked is None:
             return
-        if not start:
-            self._held = True  # paused on the gate's behalf: a later yes resumes it
+        if not start:  # they stay on hold; Start asks again
             spend = self._spend(self.waiting())
             if spend is not None:
                 self.spending_declined.emit(spend)
             return
         waiting = set(self.waiting())
-        self._approve([i for i in asked if i in waiting], release=False)
+        self._approve([i for i in asked if i in waiting])
         if self.waiting():  # added in the moment before the question was shown: asked next
             self._explicit = explicit
             self._ask_soon()
         else:
-            self._release(force=True)
+            self._resume_queue(force=True)  # "Start" starts, also a queue paused before
 
     # -- deciding --------------------------------------------------------------------------------
 
@@ -270,8 +263,7 @@ class SpendingGate(QObject):
         waiting = self.waiting()
         if not self.live or not waiting:
             self._withdraw()
-            if self._held and not waiting:
-                self._release()
+            queue.release()  # nothing left that needs a yes
             return
         if not session.holds_lock:
             return  # the queue is held by another run: asked when it is ours (``_started``)
@@ -317,7 +309,10 @@ class SpendingGate(QObject):
         The jobs keep no yes, so the fix resumes through the question."""
         log.info("Not asking before spending: nothing can be sent (%s)", problem.kind)
         self._withdraw()
-        self._release(force=self._explicit)
+        if self.queue is not None:
+            self.queue.release()
+        if self._explicit:
+            self._resume_queue(force=True)
         self._explicit = False
 
     def _spend(self, ids: list[str]) -> Spend | None:
@@ -336,8 +331,9 @@ class SpendingGate(QObject):
         return Spend(len(ids), tuple(names), model, size, engine.estimate_cost(len(ids)),
                      sum(1 for i in ids if i in self._resumed))
 
-    def _approve(self, ids: list[str], release: bool = True, force: bool = False) -> None:
-        """``force``: the user asked to resume, also over an account problem."""
+    def _approve(self, ids: list[str], force: bool = False) -> None:
+        """Release the approved jobs. ``force``: the user asked to resume, so the queue is
+        resumed too, also over an account problem (resuming is how it tries again)."""
         self._explicit = False
         for job_id in ids:
             self._unapproved.pop(job_id, None)
@@ -345,13 +341,13 @@ class SpendingGate(QObject):
         if ids:
             log.info("Spending approved for %d photo(s)", len(ids))
             self.spending_approved.emit(len(ids))
-        if release and (self._held or force):
-            self._release(force=force)
+        if self.queue is not None:
+            self.queue.release(ids)
+        if force:
+            self._resume_queue(force=True)
 
-    def _release(self, force: bool = False) -> None:
-        """Resume the queue the gate held. Never over an account problem the queue met, unless
-        the user asked (``force``): resuming is how the queue tries again."""
-        self._held = False
+    def _resume_queue(self, force: bool = False) -> None:
+        """Resume a paused queue; never over an account problem unless ``force``."""
         queue = self.queue
         if queue is None or not self.session.holds_lock or not queue.is_paused:
             return

@@ -144,8 +144,8 @@ def spend_text(spend: Spend) -> tuple[str, str]:
                         "each photo.") if spend.model is None else
                      tr("ProductSnap has no price for %1; Gemini charges for each photo.")
                      .replace("%1", spend.model))
-    notes.append(tr("Not now keeps it in the queue, paused; Resume starts it later.") if one else
-                 tr("Not now keeps them in the queue, paused; Resume starts them later."))
+    notes.append(tr("Not now keeps it waiting in the queue; Resume starts it later.") if one else
+                 tr("Not now keeps them waiting in the queue; Resume starts them later."))
     return text, " ".join(notes)
 
 

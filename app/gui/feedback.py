@@ -255,7 +255,8 @@ class QueueFeedback(QObject):
         self.window.schedule_refresh()
 
     def _spending_declined(self, spend: Spend) -> None:
-        """"Not now": the photos wait, paused; the banner (or Resume) asks again."""
+        """"Not now": the photos wait on hold (free cut-outs run on); the banner (or Resume)
+        asks again."""
         text = (self.tr("1 photo waits in the queue until you start it.") if spend.count == 1
                 else self.tr("%1 photos wait in the queue until you start them.").replace(
                     "%1", str(spend.count)))

@@ -331,7 +331,8 @@ class MainWindow(WindowDrops, QMainWindow):
         queue = self.session.queue
         counts = self.model.counts()
         held = not self.session.holds_lock and queue is not None
-        paused = bool(queue and queue.is_paused)
+        # Also paused as far as the user can tell: all that is left waits for their yes.
+        paused = bool(queue and (queue.is_paused or queue.only_held_left))
         self.status.set_counts(counts, paused=paused, held=held)
         if queue is not None:
             busy = not queue.is_idle

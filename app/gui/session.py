@@ -221,13 +221,12 @@ class AppSession(QObject):
         self.refresh_usage()
 
     def _start_queue(self) -> None:
-        """Run what is queued. In live mode the queue starts held: the gate asks first (once,
-        for everything waiting, with the price) or lets a batch below the setting run."""
+        """Run what is queued. In live mode the gate holds what an earlier run left without a
+        yes and asks first (once, with the price), or lets a batch below the setting run."""
         assert self.queue is not None
-        live = self.config.mode is Mode.LIVE
-        if live:
+        if self.config.mode is Mode.LIVE:
             self.gate.hold_start()
-        self.queue.start(run_queued=not live)
+        self.queue.start()
 
     def resume(self) -> None:
         """Resume the queue (the batch line, the menu, a fixed problem): through the gate."""

@@ -54,6 +54,9 @@ class JobQueue(QObject):
         self._pending: deque[str] = deque()
         self._running: dict[str, threading.Event] = {}
         self._paused = False
+        # Queued but not to start until released: live jobs waiting for a yes to their cost.
+        # The rest of the queue runs past them (a free cut-out never waits for that question).
+        self._on_hold: set[str] = set()
         self._problem: AccountProblemError | None = None
         self._settings_round = 0  # counts resumes and settings changes
         self.batch = BatchProgress()
@@ -83,6 +86,16 @@ class JobQueue(QObject):
     @property
     def is_idle(self) -> bool:
         return not self._pending and not self._running
+
+    @property
+    def held_count(self) -> int:
+        return sum(1 for job_id in self._pending if job_id in self._on_hold)
+
+    @property
+    def only_held_left(self) -> bool:
+        """Nothing runs, and all that is queued waits to be released: the batch stands still."""
+        return (bool(self._pending) and not self._running
+                and all(job_id in self._on_hold for job_id in self._pending))
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -132,10 +145,11 @@ class JobQueue(QObject):
         known = set(self._pending) | set(self._running)
         fresh = [i for i in ids if i not in known]
         self._pending.extend(fresh)
+        self._on_hold.difference_update(fresh)  # queued anew: no hold left from before
         self.batch.add(fresh)
         if fresh:
-            # Before anything runs: a listener may pause the queue here (live mode asks the
-            # user before spending), whichever way the jobs came (added, retried, resumed).
+            # Before anything runs: a listener may hold these jobs here (live mode asks the
+            # user before spending), whichever way they came (added, retried, resumed).
             self.jobs_queued.emit(fresh)
         self.state_changed.emit()
         if pump:
@@ -157,6 +171,20 @@ class JobQueue(QObject):
         self.state_changed.emit()
         self._pump()
 
+    def hold(self, job_ids: Iterable[str]) -> None:
+        """These queued jobs do not start until released; the others run past them."""
+        self._on_hold.update(job_ids)
+        self.state_changed.emit()
+
+    def release(self, job_ids: Iterable[str] | None = None) -> None:
+        """Let held jobs run (all of them with None)."""
+        if job_ids is None:
+            self._on_hold.clear()
+        else:
+            self._on_hold.difference_update(job_ids)
+        self.state_changed.emit()
+        self._pump()
+
     def reconfigure(self, config: Config) -> None:
         """New settings: jobs already running finish as they are; the next use the new ones."""
         self._settings_round += 1
@@ -174,6 +202,7 @@ class JobQueue(QObject):
             if job_id in self._running:
                 self._running[job_id].set()
         self._pending = deque(i for i in self._pending if i not in set(ids))
+        self._on_hold.difference_update(ids)
         self._control_each(ids, self.engine.cancel)
 
     def cancel_all(self) -> None:
@@ -211,6 +240,7 @@ class JobQueue(QObject):
     def remove(self, job_ids: Iterable[str]) -> None:
         ids = [i for i in job_ids if i not in self._running]
         self._pending = deque(i for i in self._pending if i not in set(ids))
+        self._on_hold.difference_update(ids)
 
         def removed(jobs: list[Job]) -> None:
             self.batch.forget(j.id for j in jobs)
@@ -243,9 +273,10 @@ class JobQueue(QObject):
     # -- running -----------------------------------------------------------------------------
 
     def _pump(self) -> None:
-        while (not self._paused and self._pending
-               and len(self._running) < self._workers.maxThreadCount()):
-            job_id = self._pending.popleft()
+        while not self._paused and len(self._running) < self._workers.maxThreadCount():
+            job_id = self._next_to_run()
+            if job_id is None:
+                break
             cancel = threading.Event()
             self._running[job_id] = cancel
             run_reporting(
@@ -255,6 +286,14 @@ class JobQueue(QObject):
                 on_error=partial(self._job_raised, job_id, self._settings_round),
             )
         self._check_idle()
+
+    def _next_to_run(self) -> str | None:
+        """The first queued job not on hold, taken out of the line."""
+        for index, job_id in enumerate(self._pending):
+            if job_id not in self._on_hold:
+                del self._pending[index]
+                return job_id
+        return None
 
     def _process(self, job_id: str, cancel: threading.Event,
                  report: Callable[[Job], None]) -> Job:

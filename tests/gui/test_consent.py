@@ -1,8 +1,8 @@
 """Consent before spending, against the stand-in Gemini server: in live mode a batch that costs
-more than the setting waits for Start (nothing is sent before), Not now keeps it queued and paused
-and Resume asks again, a batch below the setting starts at once, and photos left from before,
-Retry failed, the samples and a switch from demo mode all pass the same one question. Demo mode
-never asks."""
+more than the setting waits for Start (nothing is sent before), Not now keeps it queued on hold
+(free cut-outs run past it) and Resume asks again, a batch below the setting starts at once, and
+photos left from before, Retry failed, the samples and a switch from demo mode all pass the same
+one question. Demo mode never asks."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_a_batch_above_the_setting_waits_for_start(
     assert box.text() == ("Make 4 photos in White packshot with gemini-3-pro-image at 1K: "
                           "about $0.54.")
     qtbot.waitUntil(queued(window, 4), timeout=5000)
-    assert window.session.queue.is_paused
+    assert window.session.queue.held_count == 4
     assert posts(standin) == []  # nothing sent before Start
 
     answer(box, start=True)
@@ -135,7 +135,7 @@ def test_not_now_keeps_the_photos_queued_and_resume_asks_again(
                            "costs about $0.54.")
     qtbot.waitUntil(queued(window, 14), timeout=5000)
     window.refresh_ui()
-    assert window.session.queue.is_paused
+    assert window.session.queue.only_held_left
     assert "paused" in window.batch_panel.label.text()
     assert "left" not in window.batch_panel.label.text()  # no time guessed while paused
     assert window.batch_panel.pause_button.text() == "Resume"
@@ -184,7 +184,7 @@ def test_photos_left_from_before_are_asked_about_once(
     assert box.text() == ("Make 14 photos in White packshot with gemini-2.5-flash-image at 1K: "
                           "about $0.54.")
     assert box.informativeText().startswith("They were not finished last time.")
-    assert window.session.queue.is_paused
+    assert window.session.queue.held_count == 14
     assert all(j.status is JobStatus.QUEUED for j in window.model.jobs())
     qtbot.wait(300)
     assert len(questions) == 1  # one question, not one for the start and one for the jobs
@@ -278,3 +278,38 @@ def test_free_cut_outs_run_in_live_mode_without_a_question_or_a_request(
     qtbot.waitUntil(lambda: len(questions) == 1, timeout=10_000)
     assert posts(standin) == []
     answer(questions[0], start=False)
+
+
+def test_free_cut_outs_run_past_paid_photos_waiting_for_a_yes(
+        qtbot: QtBot, open_window: WindowFactory, live: Callable[..., Config],
+        standin: GeminiStandIn, questions: list[QMessageBox], tmp_path: Path) -> None:
+    from tests.test_cutout_jobs import product_photo
+
+    window = open_window(live(PRODUCTSNAP_ASK_ABOVE_USD="0", **PRO))
+    drop(window, mime_with(make_photos(tmp_path / "paid", 2)))
+    qtbot.waitUntil(lambda: len(questions) == 1, timeout=10_000)
+
+    def cut_outs(folder: str, sizes: range) -> list[str]:
+        # Each its own size: the same photo twice would be skipped as a duplicate.
+        return [str(product_photo(tmp_path / folder / f"bottle{n}.jpg", (600 + 20 * n, 450))[0])
+                for n in sizes]
+
+    window.style_picker.set_current_style("cutout_white")
+    window.take_paths(cut_outs("free", range(2)))  # while the question is open
+    qtbot.waitUntil(completed(window, 2), timeout=30_000)
+    assert questions[0].text().startswith("Make 2 photos in White packshot")  # the paid two
+
+    answer(questions[0], start=False)
+    window.take_paths(cut_outs("after", range(2, 5)))  # after "Not now"
+    qtbot.waitUntil(completed(window, 5), timeout=30_000)
+    assert len(questions) == 1
+    assert window.model.counts()[JobStatus.QUEUED] == 2
+    window.refresh_ui()
+    assert window.batch_panel.pause_button.text() == "Resume"  # the paid two wait for Start
+    assert posts(standin) == []
+
+    window.batch_panel.pause_button.click()
+    qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
+    answer(questions[1], start=True)
+    qtbot.waitUntil(completed(window, 7), timeout=30_000)
+    assert len(posts(standin)) == 2

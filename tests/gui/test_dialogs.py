@@ -46,7 +46,7 @@ def test_the_question_before_spending_names_count_style_model_size_and_total(
                                        1.1652))
     assert box.text() == ("Make 30 photos in Studio white with gemini-2.5-flash-image at 1K: "
                           "about $1.17.")
-    assert box.informativeText() == ("Not now keeps them in the queue, paused; Resume starts "
+    assert box.informativeText() == ("Not now keeps them waiting in the queue; Resume starts "
                                       "them later.")
     assert [b.text() for b in box.buttons()] == ["Start", "Not now"]
     assert box.defaultButton().objectName() == "start"
@@ -56,7 +56,7 @@ def test_the_question_before_spending_names_count_style_model_size_and_total(
 def test_one_photo_reads_as_one_and_mixed_styles_are_named() -> None:
     text, note = spend_text(Spend(1, ("Flat lay",), "gemini-3-pro-image", "2K", 0.134, 1))
     assert text == "Make 1 photo in Flat lay with gemini-3-pro-image at 2K: about $0.13."
-    assert note == ("It was not finished last time. Not now keeps it in the queue, paused; "
+    assert note == ("It was not finished last time. Not now keeps it waiting in the queue; "
                     "Resume starts it later.")
     text, _ = spend_text(Spend(3, ("Studio white", "Flat lay", "Outdoor"), "m", "1K", 0.12))
     assert text == "Make 3 photos in Studio white, Flat lay and Outdoor with m at 1K: about $0.12."
