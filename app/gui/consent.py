@@ -237,6 +237,8 @@ class SpendingGate(QObject):
         if asked is None:
             return
         if not start:  # they stay on hold; Start asks again
+            if explicit:
+                self._resume_queue()  # the user asked to resume: what needs no yes runs
             spend = self._spend(self.waiting())
             if spend is not None:
                 self.spending_declined.emit(spend)

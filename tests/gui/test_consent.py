@@ -313,3 +313,27 @@ def test_free_cut_outs_run_past_paid_photos_waiting_for_a_yes(
     answer(questions[1], start=True)
     qtbot.waitUntil(completed(window, 7), timeout=30_000)
     assert len(posts(standin)) == 2
+
+
+def test_resume_then_not_now_runs_what_needs_no_yes(
+        qtbot: QtBot, open_window: WindowFactory, live: Callable[..., Config],
+        standin: GeminiStandIn, questions: list[QMessageBox], tmp_path: Path) -> None:
+    from tests.test_cutout_jobs import product_photo
+
+    window = open_paused(qtbot, open_window, live(PRODUCTSNAP_ASK_ABOVE_USD="0", **PRO))
+    drop(window, mime_with(make_photos(tmp_path / "paid", 2)))
+    qtbot.waitUntil(lambda: len(questions) == 1, timeout=10_000)
+    window.style_picker.set_current_style("cutout_white")
+    window.take_paths([str(product_photo(tmp_path / "free" / f"bottle{n}.jpg",
+                                         (600 + 20 * n, 450))[0]) for n in range(2)])
+    qtbot.waitUntil(queued(window, 4), timeout=10_000)
+    answer(questions[0], start=False)
+    qtbot.wait(300)
+    assert window.model.counts()[JobStatus.QUEUED] == 4  # the user's pause still holds
+
+    window.batch_panel.pause_button.click()  # Resume: asks about the paid two first
+    qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
+    answer(questions[1], start=False)
+    qtbot.waitUntil(completed(window, 2), timeout=30_000)  # the free two ran
+    assert window.model.counts()[JobStatus.QUEUED] == 2
+    assert posts(standin) == []
