@@ -22,13 +22,16 @@ def duration_text(seconds: float, tr: Callable[[str], str]) -> str:
 
 def progress_text(batch: BatchProgress, tr: Callable[[str], str],
                   price_per_image: float | None = None, paused: bool = False,
-                  paid_remaining: int | None = None) -> str:
+                  paid_remaining: int | None = None, waiting: int = 0) -> str:
     """``price_per_image`` in live mode (None in demo mode): the rest of the batch's cost, for
     ``paid_remaining`` of the jobs left (default all; free local cut-outs are not counted).
-    While paused nothing moves, so no time is guessed: the line says "paused" instead."""
+    While paused nothing moves, so no time is guessed: the line says "paused" instead, or,
+    when all that is left waits for the user's yes to its cost, how many wait for Start."""
     text = tr("%1 of %2 done").replace("%1", str(batch.done)).replace("%2", str(batch.total))
     left = batch.seconds_left()
-    if paused and batch.remaining:
+    if waiting and batch.remaining:
+        text += tr(" · %1 waiting for Start").replace("%1", str(waiting))
+    elif paused and batch.remaining:
         text += tr(" · paused")
     elif left is not None and batch.remaining:
         text += (tr(", less than a minute left") if left < 60 else
@@ -87,14 +90,15 @@ class BatchPanel(QWidget):
 
     def update_state(self, batch: BatchProgress, *, paused: bool, busy: bool, failed: int,
                      held: bool = False, price_per_image: float | None = None,
-                     paid_remaining: int | None = None,
-                     retryable: int | None = None) -> None:
+                     paid_remaining: int | None = None, retryable: int | None = None,
+                     waiting: int = 0) -> None:
         """``retryable``: the failed photos worth another try (not those that can never
-        work); the button says how many and is off when there are none."""
-        self._paused = paused
+        work); the button says how many and is off when there are none. ``waiting``: all
+        that is left waits for a yes to its cost; the button starts it (asking first)."""
+        self._paused = paused or waiting > 0
         if batch.total:
             self.label.setText(progress_text(batch, self.tr, price_per_image, paused,
-                                            paid_remaining))
+                                            paid_remaining, waiting))
             self.bar.setRange(0, batch.total)
             self.bar.setValue(batch.done)
             self.bar.setVisible(True)
@@ -105,10 +109,14 @@ class BatchPanel(QWidget):
             self.bar.setVisible(False)
         if held:
             self.label.setText(self.tr("Waiting for the other ProductSnap to finish"))
-        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
-        self.pause_button.setAccessibleName(self.tr("Resume the queue") if paused
-                                            else self.tr("Pause the queue"))
-        self.pause_button.setEnabled((busy or paused) and not held)
+        if waiting:
+            self.pause_button.setText(self.tr("Start…"))
+            self.pause_button.setAccessibleName(self.tr("Start the photos waiting for your OK"))
+        else:
+            self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
+            self.pause_button.setAccessibleName(self.tr("Resume the queue") if paused
+                                                else self.tr("Pause the queue"))
+        self.pause_button.setEnabled((busy or self._paused) and not held)
         self.cancel_button.setEnabled(busy)
         retry = failed if retryable is None else retryable
         self.retry_button.setEnabled(retry > 0)

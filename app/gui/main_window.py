@@ -331,8 +331,9 @@ class MainWindow(WindowDrops, QMainWindow):
         queue = self.session.queue
         counts = self.model.counts()
         held = not self.session.holds_lock and queue is not None
-        # Also paused as far as the user can tell: all that is left waits for their yes.
-        paused = bool(queue and (queue.is_paused or queue.only_held_left))
+        paused = bool(queue and queue.is_paused)
+        # All that is left waits for the user's yes to its cost: as still as paused.
+        waiting = queue.held_count if queue and not paused and queue.only_held_left else 0
         self.status.set_counts(counts, paused=paused, held=held)
         if queue is not None:
             busy = not queue.is_idle
@@ -340,7 +341,8 @@ class MainWindow(WindowDrops, QMainWindow):
                                           failed=counts.get(JobStatus.FAILED, 0), held=held,
                                           price_per_image=self._live_price(),
                                           paid_remaining=self._paid_remaining(queue.batch),
-                                          retryable=self.model.retryable_count())
+                                          retryable=self.model.retryable_count(),
+                                          waiting=waiting)
         self.batch_panel.setVisible(queue is not None and (rows > 0))
         self.gallery_bar.setVisible(rows > 0)
         self.gallery_bar.update_counts()

@@ -43,6 +43,8 @@ def test_while_paused_no_time_is_guessed() -> None:
     assert "left" not in paused and "minute" not in paused
     assert paused == "1 of 3 done · paused · about $0.08 to go"
     assert "paused" not in running
+    waiting = progress_text(batch, _tr, price_per_image=0.039, waiting=2)
+    assert waiting == "1 of 3 done · 2 waiting for Start · about $0.08 to go"
 
 
 def test_free_cut_outs_are_not_in_what_the_rest_will_cost() -> None:

@@ -136,14 +136,15 @@ def test_not_now_keeps_the_photos_queued_and_resume_asks_again(
     qtbot.waitUntil(queued(window, 14), timeout=5000)
     window.refresh_ui()
     assert window.session.queue.only_held_left
-    assert "paused" in window.batch_panel.label.text()
-    assert "left" not in window.batch_panel.label.text()  # no time guessed while paused
-    assert window.batch_panel.pause_button.text() == "Resume"
+    assert "14 waiting for Start" in window.batch_panel.label.text()
+    assert "left" not in window.batch_panel.label.text()  # no time guessed while waiting
+    assert window.batch_panel.pause_button.text() == "Start…"
+    assert "paused" not in window.status.counts_label.text()  # nobody paused anything
 
     banner.buttons["resume"].click()  # "Start…": the same question again
     qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
     answer(questions[1], start=False)
-    window.batch_panel.pause_button.click()  # the batch line's Resume asks too
+    window.batch_panel.pause_button.click()  # the batch line's Start… asks too
     qtbot.waitUntil(lambda: len(questions) == 3, timeout=5000)
     answer(questions[2], start=False)
     qtbot.wait(200)
@@ -305,7 +306,7 @@ def test_free_cut_outs_run_past_paid_photos_waiting_for_a_yes(
     assert len(questions) == 1
     assert window.model.counts()[JobStatus.QUEUED] == 2
     window.refresh_ui()
-    assert window.batch_panel.pause_button.text() == "Resume"  # the paid two wait for Start
+    assert window.batch_panel.pause_button.text() == "Start…"  # the paid two wait for it
     assert posts(standin) == []
 
     window.batch_panel.pause_button.click()
@@ -330,6 +331,9 @@ def test_resume_then_not_now_runs_what_needs_no_yes(
     answer(questions[0], start=False)
     qtbot.wait(300)
     assert window.model.counts()[JobStatus.QUEUED] == 4  # the user's pause still holds
+    window.refresh_ui()
+    assert "paused" in window.batch_panel.label.text()
+    assert window.batch_panel.pause_button.text() == "Resume"
 
     window.batch_panel.pause_button.click()  # Resume: asks about the paid two first
     qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
