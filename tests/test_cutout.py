@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,9 +91,9 @@ def model_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     real file and a fresh cache come back afterwards."""
     path = tmp_path / "models" / "u2netp.onnx"
     monkeypatch.setattr(model, "model_path", lambda: path)
-    model._session_for.cache_clear()
+    model.forget_session()
     yield path
-    model._session_for.cache_clear()  # the next test loads the real file again
+    model.forget_session()  # the next test loads the real file again
 
 
 def assert_plain_reinstall(error: CutoutModelError, path: Path) -> None:
@@ -129,6 +130,20 @@ def test_the_real_model_loads_after_a_refusal(model_file: Path) -> None:
     model_file.parent.mkdir()
     shutil.copy(ROOT / "resources" / "models" / "u2netp.onnx", model_file)
     assert model.session() is model.session()  # loaded once, then cached
+
+
+def test_the_model_is_let_go_when_unused_and_loaded_again_when_needed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model._keeper, "idle_s", 0.3)
+    photo = Image.new("RGB", (64, 48), (200, 30, 30))
+    model.predict(photo)
+    assert model._keeper.loaded  # kept for the next photo of the batch
+    deadline = time.monotonic() + 10
+    while model._keeper.loaded and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not model._keeper.loaded  # its memory went back to the system
+    assert model.predict(photo).shape == (model.INPUT_EDGE, model.INPUT_EDGE)
+    assert model._keeper.loaded
 
 
 # --- placing the product -------------------------------------------------------------------

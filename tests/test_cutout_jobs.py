@@ -161,7 +161,7 @@ def test_a_damaged_model_pauses_the_queue_once_instead_of_failing_photos(
     data[1000] ^= 0xFF
     broken.write_bytes(bytes(data))
     monkeypatch.setattr(cutout_model, "model_path", lambda: broken)
-    cutout_model._session_for.cache_clear()
+    cutout_model.forget_session()
     try:
         photo, _ = product_photo(tmp_path / "bottle.jpg")
         engine = Engine(mock_config)
@@ -173,7 +173,7 @@ def test_a_damaged_model_pauses_the_queue_once_instead_of_failing_photos(
         assert engine.store.get(job.id).status is JobStatus.QUEUED
         engine.close()
     finally:
-        cutout_model._session_for.cache_clear()
+        cutout_model.forget_session()
 
 
 def test_the_command_line_cuts_out_in_live_mode_sending_nothing(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,17 +93,79 @@ class _Session:
         return np.asarray(outputs[0], dtype=np.float32)
 
 
-_session_lock = threading.Lock()
+# Freed after this long without a cut-out: the session's working memory (about 260 MB) goes
+# back to the system, and loading it again takes about 0.1 s.
+IDLE_RELEASE_S = 60.0
 
 
-@cache
-def _session_for(path: Path) -> _Session:
-    return _Session(_checked_bytes(path))
+class _Keeper:
+    """The process's one session: loaded on first use, let go once unused for ``idle_s``, so
+    that a window left open all day does not hold it for a cut-out made in the morning."""
+
+    def __init__(self, idle_s: float) -> None:
+        self.idle_s = idle_s
+        self._lock = threading.Lock()  # two first photos at once load the model once
+        self._loaded: tuple[Path, _Session] | None = None
+        self._busy = 0
+        self._uses = 0  # a timer armed before the latest use releases nothing
+        self._timer: threading.Timer | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded is not None
+
+    def session(self) -> _Session:
+        """The session for the current model file, loaded (and its hash checked) if need be."""
+        with self._lock:
+            return self._load()
+
+    @contextmanager
+    def using(self) -> Iterator[_Session]:
+        with self._lock:
+            session = self._load()
+            self._busy += 1
+            self._uses += 1
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        try:
+            yield session
+        finally:
+            with self._lock:
+                self._busy -= 1
+                if self._busy == 0:
+                    self._timer = threading.Timer(self.idle_s, self._release_if_idle,
+                                                  args=(self._uses,))
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def forget(self) -> None:
+        """Load the file again on the next use (a test that swapped the model file)."""
+        with self._lock:
+            self._loaded = None
+
+    def _release_if_idle(self, uses: int) -> None:
+        with self._lock:
+            if self._busy == 0 and uses == self._uses:
+                self._loaded = None
+                self._timer = None
+
+    def _load(self) -> _Session:
+        path = model_path()
+        if self._loaded is None or self._loaded[0] != path:
+            self._loaded = (path, _Session(_checked_bytes(path)))
+        return self._loaded[1]
+
+
+_keeper = _Keeper(IDLE_RELEASE_S)
 
 
 def session() -> _Session:
-    with _session_lock:  # two first photos at once load the model once
-        return _session_for(model_path())
+    return _keeper.session()
+
+
+def forget_session() -> None:
+    _keeper.forget()
 
 
 def preprocess(photo: Image.Image) -> FloatArray:
@@ -117,7 +180,9 @@ def preprocess(photo: Image.Image) -> FloatArray:
 
 def predict(photo: Image.Image) -> FloatArray:
     """The model's 320x320 mask of the main object, 0..1 (1 is the product)."""
-    output: FloatArray = session().run(preprocess(photo))[0, 0]
+    batch = preprocess(photo)
+    with _keeper.using() as loaded:
+        output: FloatArray = loaded.run(batch)[0, 0]
     low, high = float(output.min()), float(output.max())
     if high - low < 1e-6:  # nothing stands out: an empty mask, not a division by zero
         return np.zeros(output.shape, dtype=np.float32)
