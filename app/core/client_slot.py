@@ -79,11 +79,16 @@ class ClientSlot:
             self._config = config
             self._retire_current()
 
+    def renew(self) -> None:
+        """The same settings, a new client: the key or the account may have changed outside
+        the settings (after an account problem, the user fixed it)."""
+        with self._lock:
+            self._retire_current()
+
     def model_went_away(self) -> None:
         """A model answered 404: the list the client chose from is stale. The settings stay."""
         self._catalog.invalidate()
-        with self._lock:
-            self._retire_current()
+        self.renew()
 
     def stop_sending(self) -> None:
         """Stopping: no new requests; those in flight go on (they may be paid)."""

@@ -106,6 +106,10 @@ class Engine:
         self._slot.change(config)
         self.budget.limit_usd = config.monthly_budget_usd
 
+    def renew_client(self) -> None:
+        """The next job builds a new client with the same settings (the key is read again)."""
+        self._slot.renew()
+
     def stop_sending(self) -> None:
         """Stopping: no new requests; those in flight go on (they may be paid)."""
         self._slot.stop_sending()

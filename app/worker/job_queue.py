@@ -166,7 +166,7 @@ class JobQueue(QObject):
         if self._problem is not None:
             self._problem = None
             self._settings_round += 1  # jobs started before now ran on the old settings
-            self.engine.reconfigure(self.engine.config)
+            self.engine.renew_client()
         self._paused = False
         self.state_changed.emit()
         self._pump()
