@@ -47,7 +47,7 @@ class ClientSlot:
         """The client for the current settings, built if there is none.
 
         Raises AccountProblemError when every job would fail alike (no key, a bad setting, a
-        model the key cannot use), StoppedError once the engine is stopping.
+        model the key cannot use), StoppedError once the engine is closed.
         """
         with self._building:
             while True:
