@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
@@ -25,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.checks.image_checks import background_mask, check_image
 from app.checks.presets import get_preset
+from tests.benchmarks.timing import median_ms
 
 EDGE = 2048
 
@@ -53,28 +52,6 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def median_ms(step: Callable[[], object], runs: int) -> float:
-    """Median CPU milliseconds of this process per run (Pillow's work here is single-threaded,
-    so this is the wall time on an idle machine, and it holds steady on a busy one)."""
-    step()  # warm: imports, lazily built tables
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        step()
-        times.append(time.process_time() - started)
-    return statistics.median(times) * 1000
-
-
-def median_wall_ms(step: Callable[[], object], runs: int) -> float:
-    step()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
 def decode(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
@@ -93,13 +70,16 @@ def main() -> int:
         for fmt in ("JPEG", "PNG"):
             data = encode(image, fmt)
             name = f"shot.{'jpg' if fmt == 'JPEG' else 'png'}"
+            # CPU of this process: Pillow's work here is single-threaded, so this is the wall
+            # time on an idle machine, and it holds steady on a busy one.
+            cpu = time.process_time
             total = median_ms(lambda data=data, name=name: check_image(data, preset, file=name),
-                              runs)
-            wall = median_wall_ms(
+                              runs, cpu)
+            wall = median_ms(
                 lambda data=data, name=name: check_image(data, preset, file=name), runs)
-            decoding = median_ms(lambda data=data: decode(data), runs)
+            decoding = median_ms(lambda data=data: decode(data), runs, cpu)
             pixels = decode(data)
-            mask = median_ms(lambda pixels=pixels: background_mask(pixels), runs)
+            mask = median_ms(lambda pixels=pixels: background_mask(pixels), runs, cpu)
             verdicts = " ".join(f"{c.id}={c.verdict}"
                                 for c in check_image(data, preset, file=name).checks[1:])
             print(f"{label + ' ' + fmt:<14}{len(data) / 1e6:>7.1f}MB{total:>9.1f}"

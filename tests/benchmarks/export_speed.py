@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -31,6 +28,7 @@ from app.checks.image_checks import check_image
 from app.checks.presets import PRESETS, Preset
 from app.checks.provenance import TRAINED_ALGORITHMIC_MEDIA
 from app.core.job import Job, JobStatus
+from tests.benchmarks.timing import median_ms
 
 
 def make_result() -> bytes:
@@ -49,16 +47,6 @@ def make_result() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def median_ms(step: Callable[[], object], runs: int) -> float:
-    step()  # warm up: imports, caches
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def _export_into(last: list[ExportResult], job: Job, preset: Preset, out: Path,

@@ -13,7 +13,6 @@ import argparse
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from app.images import intake, thumbnails
 from app.images.mock_render import render_mock_result
 from app.services.styles import get_style
+from tests.benchmarks.timing import median_ms
 
 
 def make_photo(path: Path) -> Path:
@@ -46,16 +46,6 @@ def make_photo(path: Path) -> Path:
     draw.ellipse((1500, 900, 2400, 1500), fill=(240, 240, 235))
     photo.save(path, "JPEG", quality=90)
     return path
-
-
-def median_ms(step: Callable[[], object], runs: int) -> float:
-    step()  # warm up: imports, caches, first-use allocations
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def vips_ms(photo: Path, runs: int) -> float | None:

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from app.core.config import Config, load_config
 from app.core.secrets import SERVICE, USERNAME
-from app.gui.pools import Pools
 from app.gui.settings_dialog import SettingsDialog
 from tests.fakes import MemoryKeyring
 from tests.gemini_standin import API_KEY, GeminiStandIn
+from tests.gui.test_settings import dialog_for
 
 TYPED = "AIza" "SyTypedThenOk-0123456789abcdefghijkl"
 REFUSED = "AIza" "SyRefusedByGemini-0123456789abcdefgh"
@@ -33,14 +33,6 @@ def standin() -> Iterator[GeminiStandIn]:
 def config(data_dir: Path, tmp_path: Path, standin: GeminiStandIn) -> Config:
     return load_config(env={"PRODUCTSNAP_DATA_DIR": str(data_dir),
                             "NANO_BANANA_API_URL": standin.url}, cwd=tmp_path)
-
-
-def dialog_for(qtbot: QtBot, config: Config) -> SettingsDialog:
-    dialog = SettingsDialog(config, Pools())
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.key.probed, timeout=5000):
-        dialog.show()
-    return dialog
 
 
 def ok(dialog: SettingsDialog) -> None:
